@@ -1,0 +1,4 @@
+namespace Cluster.Core;
+
+/// <summary>Temporary.</summary>
+public static class Placeholder { }

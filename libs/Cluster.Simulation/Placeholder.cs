@@ -1,0 +1,4 @@
+namespace Cluster.Simulation;
+
+/// <summary>Temporary.</summary>
+public static class Placeholder { }
