@@ -1,4 +1,0 @@
-namespace Cluster.Core;
-
-/// <summary>Temporary.</summary>
-public static class Placeholder { }
