@@ -6,7 +6,7 @@ namespace Cluster.Core;
 /// </summary>
 /// <remarks>
 /// Server logic takes its randomness only from a <see cref="RandomSource"/> handed to it, never from
-/// <see cref="Random.Shared"/>, so that a simulation seed reproduces a run exactly. Not thread-safe:
+/// <c>Random.Shared</c>, so that a simulation seed reproduces a run exactly. Not thread-safe:
 /// give each node or component its own with <see cref="Fork"/>.
 /// </remarks>
 public sealed class RandomSource
