@@ -1,1 +1,14 @@
-Console.WriteLine("hi");
+using BenchmarkDotNet.Running;
+using Benchmarks;
+
+// Two modes (see docs/architecture.md, "Benchmarks contract"):
+//   compare NAME [--quick]   side-by-side comparison against a peer; last line is one JSON object
+//   compare list             the available comparison names
+//   anything else            BenchmarkDotNet (e.g. --filter '*Codec*')
+if (args.Length > 0 && args[0] == "compare")
+{
+    return await Comparisons.RunAsync(args[1..]);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Comparisons).Assembly).Run(args);
+return 0;

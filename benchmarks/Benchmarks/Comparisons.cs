@@ -1,0 +1,34 @@
+namespace Benchmarks;
+
+/// <summary>The registry of side-by-side comparisons run by <c>compare NAME</c>.</summary>
+public static class Comparisons
+{
+    private static readonly SortedDictionary<string, (string Description, Func<bool, Task<ComparisonResult>> Run)> All = new(StringComparer.Ordinal)
+    {
+    };
+
+    /// <summary>Runs <c>compare NAME [--quick]</c> or <c>compare list</c>; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] == "list")
+        {
+            foreach (var (name, entry) in All)
+            {
+                Console.WriteLine($"{name,-16} {entry.Description}");
+            }
+
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        if (!All.TryGetValue(args[0], out var comparison))
+        {
+            await Console.Error.WriteLineAsync($"Unknown comparison '{args[0]}'. Run 'compare list' for the names.");
+            return 2;
+        }
+
+        var quick = args.Skip(1).Contains("--quick", StringComparer.Ordinal);
+        var result = await comparison.Run(quick);
+        Console.WriteLine(result.ToJson());
+        return 0;
+    }
+}
