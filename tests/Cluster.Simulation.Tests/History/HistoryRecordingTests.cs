@@ -1,4 +1,6 @@
-namespace Cluster.Simulation.Tests;
+using Cluster.Simulation.Tests.Infrastructure;
+
+namespace Cluster.Simulation.Tests.History;
 
 public sealed class HistoryRecordingTests
 {

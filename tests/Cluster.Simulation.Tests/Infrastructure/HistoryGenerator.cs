@@ -1,6 +1,6 @@
 using Cluster.Core;
 
-namespace Cluster.Simulation.Tests;
+namespace Cluster.Simulation.Tests.Infrastructure;
 
 /// <summary>
 /// Builds histories from a real sequential execution: operation i takes effect at time 10·i + 5, and its

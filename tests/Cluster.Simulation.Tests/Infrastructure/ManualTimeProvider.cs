@@ -1,4 +1,4 @@
-namespace Cluster.Simulation.Tests;
+namespace Cluster.Simulation.Tests.Infrastructure;
 
 /// <summary>A clock that only moves when the test says so.</summary>
 internal sealed class ManualTimeProvider : TimeProvider

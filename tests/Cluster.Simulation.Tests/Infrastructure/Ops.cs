@@ -1,4 +1,4 @@
-namespace Cluster.Simulation.Tests;
+namespace Cluster.Simulation.Tests.Infrastructure;
 
 /// <summary>Short constructors for hand-written register and key-value histories.</summary>
 internal static class Ops

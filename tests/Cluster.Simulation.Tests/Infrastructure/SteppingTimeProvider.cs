@@ -1,4 +1,4 @@
-namespace Cluster.Simulation.Tests;
+namespace Cluster.Simulation.Tests.Infrastructure;
 
 /// <summary>A clock that moves forward by a fixed step every time it is read, so deadlines pass deterministically.</summary>
 internal sealed class SteppingTimeProvider(TimeSpan step) : TimeProvider

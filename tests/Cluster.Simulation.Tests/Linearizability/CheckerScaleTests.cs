@@ -1,6 +1,7 @@
 using Cluster.Core;
+using Cluster.Simulation.Tests.Infrastructure;
 
-namespace Cluster.Simulation.Tests;
+namespace Cluster.Simulation.Tests.Linearizability;
 
 public sealed class CheckerScaleTests
 {
