@@ -35,6 +35,13 @@ public sealed class RegisterModel(long initialValue = 0) : IModel<long, Register
         _ => throw new ArgumentOutOfRangeException(nameof(input), input.Kind, "Unknown register operation."),
     };
 
+    /// <summary>Keeps the history whole, leaving out reads whose answer never arrived: they have no effect and cannot be wrong.</summary>
+    public IReadOnlyList<IReadOnlyList<Operation<RegisterInput, RegisterOutput>>> Partition(IReadOnlyList<Operation<RegisterInput, RegisterOutput>> history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        return [history.Where(operation => operation.OutcomeKnown || operation.Input.Kind != RegisterOperationKind.Read).ToList()];
+    }
+
     /// <inheritdoc />
     public string DescribeOperation(Operation<RegisterInput, RegisterOutput> operation)
     {

@@ -118,4 +118,22 @@ public sealed class RegisterAcceptanceTests
         Assert.That(result.IsLinearizable, Is.True, result.ToString());
         Assert.That(() => result.EnsureLinearizable(), Throws.Nothing);
     }
+
+    [Test]
+    public void Many_reads_with_unknown_outcome_constrain_nothing_and_cost_nothing()
+    {
+        // Sixty pending reads would otherwise stay candidates at every step of the search.
+        var history = new List<Operation<RegisterInput, RegisterOutput>> { Write(1, 1, 0, 1) };
+        for (var i = 0; i < 60; i++)
+        {
+            history.Add(Operation<RegisterInput, RegisterOutput>.Unknown(2 + i, RegisterInput.Read(), 2 + i));
+        }
+
+        history.Add(Write(1, 2, 100, 101));
+        history.Add(Read(1, 2, 102, 103));
+
+        var result = LinearizabilityChecker.Check(history, new RegisterModel(), new LinearizabilityCheckerOptions { MaxExploredStates = 1000 });
+
+        Assert.That(result.Verdict, Is.EqualTo(LinearizabilityVerdict.Ok), result.ToString());
+    }
 }
