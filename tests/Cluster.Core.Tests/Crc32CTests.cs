@@ -44,6 +44,26 @@ public sealed class Crc32CTests
         }
     }
 
+    [TestCase(767)]
+    [TestCase(768)]
+    [TestCase(769)]
+    [TestCase(24_575)]
+    [TestCase(24_576)]
+    [TestCase(24_577)]
+    [TestCase(100_003)]
+    public void Hardware_and_software_agree_across_the_lane_block_boundaries(int length)
+    {
+        var data = new byte[length + 1];
+        new RandomSource((ulong)length).NextBytes(data);
+        for (var shift = 0; shift < 2; shift++)
+        {
+            var span = data.AsSpan(shift, length);
+            var software = Crc32C.ComputeSoftware(span);
+            Assert.That(Crc32C.Compute(span), Is.EqualTo(software));
+            Assert.That(Crc32C.Append(Crc32C.Compute(span[..(length / 3)]), span[(length / 3)..]), Is.EqualTo(software));
+        }
+    }
+
     [Test]
     public void The_software_path_matches_a_bit_at_a_time_reference()
     {

@@ -20,9 +20,7 @@ namespace Cluster.Simulation;
 public sealed record Operation<TInput, TOutput>(int ClientId, TInput Input, TOutput? Output, long Call, long Return)
 {
     /// <summary>The <see cref="Return"/> of an operation whose outcome is unknown: infinitely late.</summary>
-#pragma warning disable CA1000 // A constant on the generic record keeps it next to the property it describes.
     public const long NeverReturned = long.MaxValue;
-#pragma warning restore CA1000
 
     /// <summary>Whether the answer arrived, so <see cref="Output"/> means something.</summary>
     public bool OutcomeKnown => Return != NeverReturned;
