@@ -92,4 +92,51 @@ public sealed class KeyValuePartitionTests
         Assert.That(result.PartitionCount, Is.EqualTo(1));
         Assert.That(result.Verdict, Is.EqualTo(LinearizabilityVerdict.Ok));
     }
+
+    [Test]
+    public void A_put_with_unknown_outcome_may_appear_late_or_never_but_not_before_its_call()
+    {
+        var unknownPut = Operation<KeyValueInput, KeyValueOutput>.Unknown(1, KeyValueInput.Put("x", "late"), 10);
+
+        var late = CheckKeyValue(Get(2, "x", null, 0, 5), unknownPut, Get(2, "x", null, 20, 21), Get(3, "x", "late", 30, 31));
+        var never = CheckKeyValue(Get(2, "x", null, 0, 5), unknownPut, Get(2, "x", null, 20, 21), Get(3, "x", null, 300, 301));
+        var early = CheckKeyValue(Get(2, "x", "late", 0, 5), unknownPut);
+
+        Assert.That(late.Verdict, Is.EqualTo(LinearizabilityVerdict.Ok), late.ToString());
+        Assert.That(never.Verdict, Is.EqualTo(LinearizabilityVerdict.Ok), never.ToString());
+        Assert.That(early.Verdict, Is.EqualTo(LinearizabilityVerdict.Illegal));
+    }
+
+    [Test]
+    public void A_value_that_appeared_cannot_disappear_again_after_an_unknown_put()
+    {
+        var result = CheckKeyValue(
+            Operation<KeyValueInput, KeyValueOutput>.Unknown(1, KeyValueInput.Put("x", "v"), 0),
+            Get(2, "x", "v", 10, 11),
+            Get(2, "x", null, 20, 21));
+
+        Assert.That(result.Verdict, Is.EqualTo(LinearizabilityVerdict.Illegal));
+    }
+
+    [Test]
+    public void A_history_recorded_on_a_time_provider_checks_per_key()
+    {
+        var clock = new ManualTimeProvider { Timestamp = 1000 };
+        var history = new History<KeyValueInput, KeyValueOutput>(clock);
+        var put = history.Invoke(1, KeyValueInput.Put("a", "1"));
+        var get = history.Invoke(2, KeyValueInput.Get("a"));
+        clock.Timestamp = 2000;
+        get.Ok(KeyValueOutput.Found("1"));
+        put.Ok(KeyValueOutput.Done);
+        history.Invoke(3, KeyValueInput.Append("b", "z")).Unknown();
+        history.Invoke(3, KeyValueInput.Delete("b")).Fail();
+        clock.Timestamp = 3000;
+        history.Invoke(1, KeyValueInput.Get("b")).Ok(KeyValueOutput.Found("z"));
+
+        var result = LinearizabilityChecker.Check(history, new KeyValueModel());
+
+        Assert.That(result.Verdict, Is.EqualTo(LinearizabilityVerdict.Ok), result.ToString());
+        Assert.That(result.PartitionCount, Is.EqualTo(2));
+    }
 }
+
