@@ -109,6 +109,12 @@ public sealed class DiskFileStorage : IFileStorage
 
         // Start in the deepest folder the prefix names, so listing "log/" does not walk the whole tree.
         var slash = prefix.LastIndexOf('/');
+        if (slash >= 0 && !IsValidName(prefix[..slash]))
+        {
+            // No valid name starts with this prefix ("../", "/x", "a//"); never walk outside the root to find that out.
+            return [];
+        }
+
         var start = slash < 0 ? RootPath : Path.Combine(RootPath, prefix[..slash].Replace('/', Path.DirectorySeparatorChar));
         if (!Directory.Exists(start))
         {

@@ -76,6 +76,19 @@ public sealed class DiskFileStorageNamespaceTests
         Assert.That(_storage.List("nothing/here"), Is.Empty);
     }
 
+    [TestCase("../")]
+    [TestCase("../node-1/")]
+    [TestCase("/")]
+    [TestCase("a//")]
+    [TestCase("./")]
+    public async Task List_with_a_prefix_no_valid_name_can_have_finds_nothing_and_stays_inside_the_root(string prefix)
+    {
+        await WriteFile("a/file", "x");
+        File.WriteAllText(Path.Combine(_folder.Path, "outside"), "x");
+
+        Assert.That(_storage.List(prefix), Is.Empty);
+    }
+
     [Test]
     public async Task Rename_atomically_replaces_the_destination()
     {
