@@ -218,6 +218,22 @@ public sealed partial class TcpTransport
         }
     }
 
+    /// <summary>
+    /// On the accepting side a dialer without a certificate is fine unless one is required; a certificate
+    /// that is presented goes through the user's check (or the platform's).
+    /// </summary>
+    private static RemoteCertificateValidationCallback? AcceptorValidation(TlsOptions tls)
+    {
+        if (tls.RequireClientCertificate)
+        {
+            return tls.RemoteCertificateValidation;
+        }
+
+        var check = tls.RemoteCertificateValidation;
+        return (sender, certificate, chain, errors) => certificate is null
+            || (check is null ? errors == SslPolicyErrors.None : check(sender, certificate, chain, errors));
+    }
+
     private static async Task<Stream> AuthenticateAsync(Stream stream, TlsOptions tls, NodeAddress? dialed, CancellationToken token)
     {
         var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
@@ -242,7 +258,7 @@ public sealed partial class TcpTransport
                     {
                         ServerCertificate = tls.ServerCertificate,
                         ClientCertificateRequired = tls.RequireClientCertificate,
-                        RemoteCertificateValidationCallback = tls.RemoteCertificateValidation,
+                        RemoteCertificateValidationCallback = AcceptorValidation(tls),
                         EnabledSslProtocols = tls.EnabledProtocols,
                     },
                     token);

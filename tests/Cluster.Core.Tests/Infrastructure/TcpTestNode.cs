@@ -87,6 +87,9 @@ public sealed class TcpTestNode : IAsyncDisposable
         }
 
         await Transport.DisposeAsync();
+
+        // Shown by the test runner next to a failure; the log usually says why.
+        await TestContext.Out.WriteLineAsync($"--- log of {Id} ---\n{Logs.Dump()}");
         Errors.Dispose();
         Meters.Dispose();
         Logs.Dispose();
