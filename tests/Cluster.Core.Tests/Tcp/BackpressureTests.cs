@@ -52,11 +52,14 @@ public sealed class BackpressureTests
         var accepted = listener.AcceptWithHandshakeAsync(Sink);
         Assert.That(a.Transport.TrySend(Sink, Large), Is.True);
         await Eventually.WithinGuard(accepted, "the transport to dial the sink");
+        // Offer frames until one send has made no progress for two seconds: the sink's buffers are then
+        // full and the writer is stuck, since the sink never reads.
         Task waiting = Task.CompletedTask;
         for (var i = 0; i < 1024 && waiting.IsCompleted; i++)
         {
             await waiting;
             waiting = a.Transport.SendAsync(Sink, Large).AsTask();
+            await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromSeconds(2)));
         }
 
         Assert.That(waiting.IsCompleted, Is.False, "no send ever had to wait");
