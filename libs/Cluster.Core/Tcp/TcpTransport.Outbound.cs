@@ -109,7 +109,7 @@ public sealed partial class TcpTransport
         catch (Exception ex) when (IsConnectionFailure(ex))
         {
             detail = ex.Message;
-            _metrics.Error("io");
+            _metrics.Error(ex is IOException or SocketException ? "io" : "unexpected");
         }
         finally
         {
@@ -185,8 +185,12 @@ public sealed partial class TcpTransport
         }
     }
 
+    /// <summary>
+    /// Whatever goes wrong on one connection (socket errors, TLS, a misbehaving peer, even an unexpected
+    /// exception from a layer below) ends that connection only; a broken invariant still fails fast.
+    /// </summary>
     private static bool IsConnectionFailure(Exception ex) =>
-        ex is IOException or SocketException or HandshakeException or AuthenticationException or TimeoutException or ObjectDisposedException or InvalidOperationException;
+        ex is not (InvariantViolationException or OutOfMemoryException);
 
     private static string ReasonOf(Exception ex, string fallback) => ex switch
     {

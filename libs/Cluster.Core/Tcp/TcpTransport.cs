@@ -48,6 +48,7 @@ public sealed partial class TcpTransport : ITransport
     private readonly Lock _startGate = new();
     private Action<NodeId, Envelope>? _receiver;
     private Socket? _listener;
+    private Task _acceptLoop = Task.CompletedTask;
     private long _nextTaskId;
     private int _inboundConnections;
     private int _state; // 0 created, 1 started, 2 disposed
@@ -127,7 +128,7 @@ public sealed partial class TcpTransport : ITransport
             _listener = listener;
             BoundEndPoint = (IPEndPoint)listener.LocalEndPoint!;
             _state = 1;
-            Track(AcceptLoopAsync(listener));
+            _acceptLoop = AcceptLoopAsync(listener);
             foreach (var link in _peers.Values)
             {
                 StartLink(link);
@@ -252,7 +253,9 @@ public sealed partial class TcpTransport : ITransport
             connection.Abort();
         }
 
+        // The accept loop first, so no connection handler starts after the others are collected.
         // Every loop catches its own errors; this only waits for them to unwind.
+        await _acceptLoop;
         await Task.WhenAll(_tasks.Values);
         _metrics.Dispose();
         _shutdown.Dispose();
