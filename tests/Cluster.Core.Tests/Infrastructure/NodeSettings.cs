@@ -20,4 +20,7 @@ public sealed record NodeSettings
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
     public bool WithBus { get; init; } = true;
+
+    /// <summary>Registers handlers before the transport starts, so nothing that arrives early is dropped.</summary>
+    public Action<MessageBus>? ConfigureBus { get; init; }
 }

@@ -53,6 +53,11 @@ public sealed class TcpTestNode : IAsyncDisposable
         };
         var transport = new TcpTransport(options, TimeProvider.System, new RandomSource(id), logs, meters);
         var bus = settings.WithBus ? new MessageBus(transport, TimeProvider.System, loggerFactory: logs) : null;
+        if (bus is not null)
+        {
+            settings.ConfigureBus?.Invoke(bus);
+        }
+
         await transport.StartAsync();
         return new TcpTestNode(transport, bus, logs, meters, errors);
     }

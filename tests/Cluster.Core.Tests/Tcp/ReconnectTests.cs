@@ -53,10 +53,12 @@ public sealed class ReconnectTests
         }
 
         await a.WaitForErrorAsync("connect");
-        await using var b = await TcpTestNode.StartAsync(2, new NodeSettings { Port = port });
-        b.Transport.AddOrUpdatePeer(a.Address);
         var received = new ConcurrentQueue<int>();
-        b.Bus.On<Numbered>((_, message) => received.Enqueue(message.Sequence));
+        await using var b = await TcpTestNode.StartAsync(2, new NodeSettings
+        {
+            Port = port,
+            ConfigureBus = bus => bus.On<Numbered>((_, message) => received.Enqueue(message.Sequence)),
+        });
 
         await Eventually.TrueAsync(() => received.Count == 100, "the queued messages");
         Assert.That(received, Is.EqualTo(Enumerable.Range(0, 100)));
