@@ -5,6 +5,7 @@ public static class Comparisons
 {
     private static readonly SortedDictionary<string, (string Description, Func<bool, Task<ComparisonResult>> Run)> All = new(StringComparer.Ordinal)
     {
+        ["transport"] = ("our TCP transport vs raw Socket send/receive over loopback (MB/s at 64 KiB)", Transport.TransportComparison.RunAsync),
     };
 
     /// <summary>Runs <c>compare NAME [--quick]</c> or <c>compare list</c>; returns the process exit code.</summary>
