@@ -35,10 +35,11 @@ public sealed partial class PhysicalVolume
         {
             var superblock = new byte[NeedleFormat.SuperblockBytes];
             var read = await handle.ReadAsync(0, superblock, cancellationToken);
-            var parsed = read == superblock.Length ? NeedleFormat.TryReadSuperblock(superblock, out var reason) : null;
+            string? reason = "the file is shorter than a superblock";
+            var parsed = read == superblock.Length ? NeedleFormat.TryReadSuperblock(superblock, out reason) : null;
             if (parsed is null)
             {
-                throw new CorruptDataException(fileName, 0, reason ?? "the file is shorter than a superblock");
+                throw new CorruptDataException(fileName, 0, reason ?? "unreadable superblock");
             }
 
             if (parsed.Value.VolumeId != volumeId)

@@ -132,8 +132,8 @@ public sealed partial class PhysicalVolume : IAsyncDisposable
         {
             var buffer = new byte[location.Length];
             var read = await file.Handle.ReadAsync(location.Offset, buffer, cancellationToken);
-            var header = read == buffer.Length ? NeedleFormat.Verify(buffer, out var reason) : null;
-            reason ??= read == buffer.Length ? null : $"short read of {read} of {buffer.Length} bytes";
+            string? reason = $"short read of {read} of {buffer.Length} bytes";
+            var header = read == buffer.Length ? NeedleFormat.Verify(buffer, out reason) : null;
             if (header is null || header.Value.Key != key || header.Value.AlternateKey != alternateKey)
             {
                 throw ReportCorruption(location.Offset, reason ?? "the needle at the indexed offset has another key");

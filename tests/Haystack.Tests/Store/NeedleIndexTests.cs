@@ -21,7 +21,7 @@ public sealed class NeedleIndexTests
             }
             else
             {
-                var location = new NeedleLocation(64 + (8 * random.Next(1, 1_000_000)), 8 * random.Next(1, 10_000));
+                var location = new NeedleLocation(64 + (8 * random.Next(1, 1_000_000)), (int)(8 * random.Next(1, 10_000)));
                 index.Set(key, alternate, location);
                 model[(key, alternate)] = location;
             }
@@ -33,7 +33,10 @@ public sealed class NeedleIndexTests
             Assert.That(index.TryGet(key, alternate, out var found) ? found : default, Is.EqualTo(location));
         }
 
-        Assert.That(index.Entries().Select(e => ((e.Key, e.AlternateKey), e.Location)).ToDictionary(e => e.Item1, e => e.Location), Is.EquivalentTo(model));
+        var enumerated = index.Entries().ToDictionary(e => (e.Key, e.AlternateKey), e => e.Location);
+        Assert.That(enumerated, Has.Count.EqualTo(model.Count));
+        Assert.That(model.All(pair => enumerated.TryGetValue(pair.Key, out var location) && location == pair.Value), Is.True,
+            "Entries() enumerates exactly the live entries");
     }
 
     [Test]
@@ -44,7 +47,7 @@ public sealed class NeedleIndexTests
         var offset = 64L;
         for (var i = 0; i < 1_000_000; i++)
         {
-            var length = 8 * random.Next(512, 8192);
+            var length = (int)(8 * random.Next(512, 8192));
             index.Set(random.NextUInt64(), (uint)random.Next(4), new NeedleLocation(offset, length));
             offset += length;
             if (offset > NeedleIndex.MaxOffset - 100_000)

@@ -12,7 +12,12 @@ public sealed class PhysicalVolumeTests
     [SetUp]
     public void SetUp()
     {
-        _root = Path.Combine(Path.GetTempPath(), "haystack-tests-" + TestContext.CurrentContext.Test.ID);
+        _root = Path.Combine(Path.GetTempPath(), "haystack-tests-" + Environment.ProcessId + "-" + TestContext.CurrentContext.Test.ID);
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+
         Directory.CreateDirectory(_root);
         _storage = new DiskFileStorage(_root);
     }
@@ -172,7 +177,9 @@ public sealed class PhysicalVolumeTests
         await using var volume = await PhysicalVolume.CreateAsync(storage, 1);
         var before = storage.Flushes;
 
-        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => volume.WriteAsync((ulong)i, 0, 1, Blob(i, 4096))));
+        // Sixteen writer threads, as a server's request handlers would be.
+        await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 16 },
+            async (i, ct) => await volume.WriteAsync((ulong)i, 0, 1, Blob(i, 4096), ct));
 
         var flushes = storage.Flushes - before;
         TestContext.Out.WriteLine($"200 concurrent writes took {flushes} fsyncs");
