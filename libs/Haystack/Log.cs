@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Haystack;
+
+/// <summary>Log messages of Haystack; event ids 5000–5999 are reserved for this library.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Volume {VolumeId} opened: {Needles} needles, {Bytes} bytes, scanned from offset {ScanFrom}")]
+    public static partial void Opened(ILogger logger, uint volumeId, int needles, long bytes, long scanFrom);
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Torn tail in '{FileName}' at offset {Offset}: {Bytes} bytes of an unacknowledged write cut off")]
+    public static partial void TornTail(ILogger logger, string fileName, long offset, long bytes);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Index checkpoint of volume {VolumeId} ignored because {Reason}; the volume is scanned instead")]
+    public static partial void CheckpointIgnored(ILogger logger, uint volumeId, string reason);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "Index checkpoint of volume {VolumeId} failed")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception, uint volumeId);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Corrupt needle in '{FileName}' at offset {Offset}: {Reason}")]
+    public static partial void NeedleCorrupt(ILogger logger, string fileName, long offset, string reason);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Volume {VolumeId}: removed the copy left by an interrupted compaction")]
+    public static partial void CompactionLeftover(ILogger logger, uint volumeId);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Volume {VolumeId} compacted from {BytesBefore} to {BytesAfter} bytes, {Needles} live needles")]
+    public static partial void Compacted(ILogger logger, uint volumeId, long bytesBefore, long bytesAfter, int needles);
+}

@@ -1,0 +1,207 @@
+using System.Globalization;
+using Cluster.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Haystack;
+
+/// <summary>
+/// One Haystack physical volume: a large append-only file of needles with an in-memory index, as in
+/// the paper's Store (OSDI'10 §3.4).
+/// </summary>
+/// <remarks>
+/// <para>A write appends a needle and is acknowledged only after an fsync covers it; writes that arrive
+/// together share one fsync (group commit). A read takes exactly one positional read of the whole
+/// needle and verifies it before returning any byte. A delete sets the needle's flag in the file and
+/// drops it from the index. The index is checkpointed to a side file; on open the checkpoint is loaded
+/// and needles after it are re-indexed, a torn last needle is cut off, and corruption anywhere else
+/// stops the open with an error naming the file and offset. Compaction copies live needles to a new
+/// file while the volume serves, then swaps it in atomically.</para>
+/// <para>Thread-safe: reads run concurrently; writes, deletes and compaction are serialised.</para>
+/// </remarks>
+public sealed partial class PhysicalVolume : IAsyncDisposable
+{
+    private readonly IFileStorage _storage;
+    private readonly VolumeOptions _options;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly Lock _indexLock = new();
+    private VolumeFile _file;
+    private NeedleIndex _index;
+    private uint _generation;
+    private int _disposed;
+
+    private PhysicalVolume(IFileStorage storage, uint volumeId, VolumeOptions options, ILogger logger, VolumeFile file, NeedleIndex index, uint generation, long end)
+    {
+        _storage = storage;
+        VolumeId = volumeId;
+        _options = options;
+        _logger = logger;
+        _file = file;
+        _index = index;
+        _generation = generation;
+        _appendedEnd = end;
+        _durableEnd = end;
+    }
+
+    /// <summary>The volume's identity, written in its superblock.</summary>
+    public uint VolumeId { get; }
+
+    /// <summary>The storage name of the volume file.</summary>
+    public string FileName => DataFileName(VolumeId);
+
+    /// <summary>The size of the volume file in bytes, unacknowledged appends included.</summary>
+    public long SizeBytes => Interlocked.Read(ref _appendedEnd);
+
+    /// <summary>How many live needles the index holds.</summary>
+    public int NeedleCount
+    {
+        get
+        {
+            lock (_indexLock)
+            {
+                return _index.Count;
+            }
+        }
+    }
+
+    /// <summary>The managed bytes the in-memory index holds, as estimated from its structures.</summary>
+    public long IndexBytes
+    {
+        get
+        {
+            lock (_indexLock)
+            {
+                return _index.EstimatedBytes;
+            }
+        }
+    }
+
+    /// <summary>Whether the volume refuses writes: it filled up, or an fsync failed and its state on disk is uncertain.</summary>
+    public bool IsReadOnly => _readOnlyReason is not null;
+
+    /// <summary>How many times this volume has been compacted (written in its superblock).</summary>
+    public uint Generation => _generation;
+
+    internal static string DataFileName(uint volumeId) => string.Create(CultureInfo.InvariantCulture, $"volume-{volumeId}.dat");
+
+    internal static string IndexFileName(uint volumeId) => string.Create(CultureInfo.InvariantCulture, $"volume-{volumeId}.idx");
+
+    internal static string CompactFileName(uint volumeId) => string.Create(CultureInfo.InvariantCulture, $"volume-{volumeId}.compact");
+
+    /// <summary>Creates a new, empty volume and makes its existence durable.</summary>
+    /// <exception cref="IOException">A volume with that id already exists in <paramref name="storage"/>.</exception>
+    public static async Task<PhysicalVolume> CreateAsync(IFileStorage storage, uint volumeId, VolumeOptions? options = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        options ??= new VolumeOptions();
+        options.Validate();
+        var handle = await storage.OpenAsync(DataFileName(volumeId), StorageOpenMode.CreateNew, cancellationToken);
+        var superblock = new byte[NeedleFormat.SuperblockBytes];
+        NeedleFormat.WriteSuperblock(superblock, volumeId, generation: 0);
+        await handle.WriteAsync(0, superblock, cancellationToken);
+        await handle.FlushAsync(cancellationToken);
+        await storage.SyncDirectoryAsync(cancellationToken);
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<PhysicalVolume>();
+        return new PhysicalVolume(storage, volumeId, options, logger, new VolumeFile(handle), new NeedleIndex(), 0, NeedleFormat.SuperblockBytes);
+    }
+
+    /// <summary>Reads a needle's data after checking its integrity and its cookie.</summary>
+    /// <exception cref="NeedleNotFoundException">No live needle has that key and alternate key.</exception>
+    /// <exception cref="CookieMismatchException">The cookie is wrong; no bytes are returned.</exception>
+    /// <exception cref="NeedleCorruptException">The needle failed its checks; no bytes are returned.</exception>
+    public async Task<ReadOnlyMemory<byte>> ReadAsync(ulong key, uint alternateKey, ulong cookie, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        NeedleLocation location;
+        VolumeFile file;
+        lock (_indexLock)
+        {
+            if (!_index.TryGet(key, alternateKey, out location))
+            {
+                throw new NeedleNotFoundException(VolumeId, key, alternateKey);
+            }
+
+            // Pin the file under the same lock as the lookup, so a compaction swap cannot pair this
+            // location with the other file.
+            file = _file;
+            file.AddReader();
+        }
+
+        try
+        {
+            var buffer = new byte[location.Length];
+            var read = await file.Handle.ReadAsync(location.Offset, buffer, cancellationToken);
+            string? reason = $"short read of {read} of {buffer.Length} bytes";
+            var header = read == buffer.Length ? NeedleFormat.Verify(buffer, out reason) : null;
+            if (header is null || header.Value.Key != key || header.Value.AlternateKey != alternateKey)
+            {
+                throw ReportCorruption(location.Offset, reason ?? "the needle at the indexed offset has another key");
+            }
+
+            if (header.Value.IsDeleted)
+            {
+                // Deleted after the last checkpoint was written: forget it now.
+                lock (_indexLock)
+                {
+                    if (ReferenceEquals(file, _file))
+                    {
+                        _index.Remove(key, alternateKey);
+                    }
+                }
+
+                throw new NeedleNotFoundException(VolumeId, key, alternateKey);
+            }
+
+            if (header.Value.Cookie != cookie)
+            {
+                throw new CookieMismatchException(VolumeId, key, alternateKey);
+            }
+
+            return buffer.AsMemory(NeedleFormat.HeaderBytes, (int)header.Value.DataSize);
+        }
+        finally
+        {
+            await file.ReleaseReaderAsync();
+        }
+    }
+
+    /// <summary>Writes a final index checkpoint and closes the volume file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _writeGate.WaitAsync();
+        try
+        {
+            if (_readOnlyReason is null or ReadOnlyFull)
+            {
+                try
+                {
+                    await WriteCheckpointAsync(CancellationToken.None);
+                }
+                catch (IOException ex)
+                {
+                    Log.CheckpointFailed(_logger, ex, VolumeId);
+                }
+            }
+
+            await _file.RetireAsync();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private NeedleCorruptException ReportCorruption(long offset, string reason)
+    {
+        var error = new NeedleCorruptException(FileName, offset, reason);
+        Log.NeedleCorrupt(_logger, FileName, offset, reason);
+        _options.CorruptionObserved?.Invoke(error);
+        return error;
+    }
+}
