@@ -5,6 +5,7 @@ public static class Comparisons
 {
     private static readonly SortedDictionary<string, (string Description, Func<bool, Task<ComparisonResult>> Run)> All = new(StringComparer.Ordinal)
     {
+        ["file-per-blob"] = ("Haystack volume vs one file per blob on the same disk (random reads/s)", Haystack.FilePerBlobComparison.RunAsync),
         ["transport"] = ("our TCP transport vs raw Socket send/receive over loopback (MB/s at 64 KiB)", Transport.TransportComparison.RunAsync),
     };
 

@@ -24,7 +24,7 @@ public static class FilePerBlobComparison
         try
         {
             var random = new RandomSource(42);
-            var sizes = Enumerable.Range(0, blobs).Select(_ => random.Next(4 * 1024, 64 * 1024 + 1)).ToArray();
+            var sizes = Enumerable.Range(0, blobs).Select(_ => (int)random.Next(4 * 1024, 64 * 1024 + 1)).ToArray();
             var payload = new byte[64 * 1024];
             random.NextBytes(payload);
 
@@ -42,7 +42,7 @@ public static class FilePerBlobComparison
             for (var round = 0; round < 3; round++)
             {
                 var keys = Enumerable.Range(0, readsPerRound).Select(_ => random.Next(blobs)).ToArray();
-                oursReads.Add(await MeasureAsync(readsPerRound, i => volume.ReadAsync((ulong)keys[i], 0, (ulong)keys[i]).AsTask()));
+                oursReads.Add(await MeasureAsync(readsPerRound, i => volume.ReadAsync((ulong)keys[i], 0, (ulong)keys[i])));
                 peerReads.Add(await MeasureAsync(readsPerRound, i => File.ReadAllBytesAsync(FilePath(filesRoot, keys[i]))));
             }
 
