@@ -89,6 +89,11 @@ public sealed class SimulatedNetwork
         if (!link.IsCut)
         {
             link.IsCut = true;
+
+            // Cutting a link breaks its connection: whatever was in flight is lost, and its queue empties.
+            link.Epoch++;
+            link.InFlight = 0;
+            link.WakeAll();
             _simulator.Trace.Record(TraceEventKind.Fault, _simulator.NowTicks, from.Value, to.Value, 10);
             TraceLine($"cut {from}->{to}");
         }
@@ -239,14 +244,16 @@ public sealed class SimulatedNetwork
 
     internal void Deliver(Link link, long epoch, Envelope envelope, ulong typeHash)
     {
+        var pair = Pair(link);
         if (epoch != link.Epoch)
         {
+            // The connection broke (a cut) after this message left; it is lost.
+            Drop(pair, in envelope, typeHash, 2);
             return;
         }
 
         link.InFlight--;
         link.WakeOne();
-        var pair = Pair(link);
         if (link.IsCut)
         {
             Drop(pair, in envelope, typeHash, 2);

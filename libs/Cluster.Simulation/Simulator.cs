@@ -178,6 +178,7 @@ public sealed partial class Simulator
     /// <summary>Runs every event due up to virtual time <paramref name="until"/>, then sets the clock to it.</summary>
     public void Run(TimeSpan until)
     {
+        ThrowIfFailed();
         var limit = until.Ticks;
         while (_queue.Count > 0 && _queue.PeekTime <= limit)
         {
@@ -202,6 +203,7 @@ public sealed partial class Simulator
     public bool RunUntil(Func<bool> predicate, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(predicate);
+        ThrowIfFailed();
         var deadline = _now + timeout.Ticks;
         while (true)
         {
