@@ -5,6 +5,7 @@ public static class Comparisons
 {
     private static readonly SortedDictionary<string, (string Description, Func<bool, Task<ComparisonResult>> Run)> All = new(StringComparer.Ordinal)
     {
+        ["sim-speed"] = ("Virtual seconds simulated per wall second: 5 nodes, 1,000 messages/s (500 requests/s over MessageBus), nemesis on", Simulation.SimSpeedComparison.RunAsync),
     };
 
     /// <summary>Runs <c>compare NAME [--quick]</c> or <c>compare list</c>; returns the process exit code.</summary>
