@@ -10,7 +10,7 @@ public sealed class NetworkOptions
 
     /// <summary>
     /// The message types the network may carry. Required while <see cref="CopyBodies"/> is on: each body is
-    /// encoded and decoded with <see cref="MessageCodec.RoundTrip"/>, so a type that does not serialize fails
+    /// encoded and decoded by a <see cref="MessageCodec"/> as <see cref="MessageCodec.RoundTrip"/> does, so a type that does not serialize fails
     /// in the simulation instead of in production. Without a registry the first send fails and says so.
     /// </summary>
     public MessageTypeRegistry? Registry { get; init; }

@@ -15,7 +15,4 @@ internal struct ScheduledEvent
     public SendOrPostCallback? Callback;
     public object? State;
     public long Token;
-
-    public readonly bool RunsBefore(in ScheduledEvent other) =>
-        Time < other.Time || (Time == other.Time && Sequence < other.Sequence);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Cluster.Core;
 
 namespace Cluster.Simulation;
@@ -21,6 +22,7 @@ public sealed class SimulatedNetwork
     private readonly List<NodeId> _nodeOrder = [];
     private readonly Dictionary<Type, ulong> _typeHashes = [];
     private readonly MessageCodec? _codec;
+    private ArrayBufferWriter<byte> _scratch = new(256);
     private LinkOptions _defaultLink;
 
     internal SimulatedNetwork(Simulator simulator, NetworkOptions options, RandomSource random)
@@ -329,9 +331,7 @@ public sealed class SimulatedNetwork
             var frameBytes = 0;
             if (Options.CopyBodies)
             {
-                var codec = _codec ?? throw new InvalidOperationException(
-                    "The simulated network copies message bodies but has no registry: set NetworkOptions.Registry, or CopyBodies = false to pass references.");
-                (body, frameBytes) = codec.RoundTrip(body);
+                (body, frameBytes) = Copy(in envelope);
             }
 
             var at = now + options.SampleLatencyTicks(_random);
@@ -350,6 +350,31 @@ public sealed class SimulatedNetwork
             _simulator.Enqueue(at, target.Context, new Delivery(this, link, link.Epoch, copy, typeHash), 0);
             _simulator.Trace.Record(TraceEventKind.MessageSent, now, pair, (ulong)at, (ulong)frameBytes);
         }
+    }
+
+    /// <summary>
+    /// Encodes and decodes the envelope exactly as a real transport would (the same codec and frame layout
+    /// as <see cref="MessageCodec.RoundTrip"/>), reusing one scratch buffer since everything runs on one thread.
+    /// </summary>
+    private (object Copy, int FrameBytes) Copy(in Envelope envelope)
+    {
+        var codec = _codec ?? throw new InvalidOperationException(
+            "The simulated network copies message bodies but has no registry: set NetworkOptions.Registry, or CopyBodies = false to pass references.");
+        _scratch.ResetWrittenCount();
+        var frameBytes = codec.WriteFrame(_scratch, in envelope);
+        var frame = new ReadOnlySequence<byte>(_scratch.WrittenMemory);
+        if (!codec.TryReadFrame(ref frame, out var copy))
+        {
+            Invariant.Fail("A frame just written must read back whole.");
+        }
+
+        if (_scratch.Capacity > 1024 * 1024)
+        {
+            // Do not keep a huge buffer alive after one large message.
+            _scratch = new ArrayBufferWriter<byte>(256);
+        }
+
+        return (copy.Body, frameBytes);
     }
 
     private void Drop(ulong pair, in Envelope envelope, ulong typeHash, ulong reason)
