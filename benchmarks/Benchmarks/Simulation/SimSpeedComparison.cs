@@ -27,7 +27,7 @@ public static class SimSpeedComparison
         var warmup = Stopwatch.StartNew();
         for (ulong seed = 1_000; warmup.Elapsed < TimeSpan.FromSeconds(2); seed++)
         {
-            Measure(seed, 20, copyBodies: seed % 2 == 0, faults: seed % 3 != 0);
+            Measure(seed, 20, copyBodies: seed % 2 == 0, faults: seed % 3 != 0 ? DefaultFaults : null);
         }
 
         // Alternate the variants and keep each one's fastest run: the machine is shared, and other processes
@@ -35,12 +35,14 @@ public static class SimSpeedComparison
         const int Rounds = 5;
         var main = new List<Run>();
         var references = new List<Run>();
+        var light = new List<Run>();
         var calm = new List<Run>();
         for (var round = 0; round < Rounds; round++)
         {
-            main.Add(Measure(1, virtualSeconds, copyBodies: true, faults: true));
-            references.Add(Measure(1, virtualSeconds, copyBodies: false, faults: true));
-            calm.Add(Measure(1, virtualSeconds, copyBodies: true, faults: false));
+            main.Add(Measure(1, virtualSeconds, copyBodies: true, faults: DefaultFaults));
+            references.Add(Measure(1, virtualSeconds, copyBodies: false, faults: DefaultFaults));
+            light.Add(Measure(1, virtualSeconds, copyBodies: true, faults: LightFaults));
+            calm.Add(Measure(1, virtualSeconds, copyBodies: true, faults: null));
         }
 
         var ours = Fastest(main);
@@ -62,6 +64,8 @@ public static class SimSpeedComparison
             ["bodies"] = "copied through MessageCodec.RoundTrip (the default)",
             ["speedup_median_of_runs"] = Math.Round(Median(main).Speedup, 1),
             ["speedup_reference_bodies"] = Math.Round(Fastest(references).Speedup, 1),
+            ["speedup_light_nemesis"] = Math.Round(Fastest(light).Speedup, 1),
+            ["light_nemesis_requests_failed"] = Fastest(light).Failures,
             ["speedup_without_faults"] = Math.Round(Fastest(calm).Speedup, 1),
             ["allocated_bytes_per_virtual_second"] = ours.AllocatedBytes / virtualSeconds,
         };
@@ -78,7 +82,13 @@ public static class SimSpeedComparison
 
     private static Run Median(List<Run> runs) => runs.OrderBy(r => r.Speedup).ElementAt(runs.Count / 2);
 
-    private static Run Measure(ulong seed, int virtualSeconds, bool copyBodies, bool faults)
+    /// <summary>The nemesis with its default settings: a fault every 0.5 s on average, each lasting up to 2 s.</summary>
+    private static readonly NemesisOptions DefaultFaults = new();
+
+    /// <summary>A quarter of the default fault rate, for comparison in the details.</summary>
+    private static readonly NemesisOptions LightFaults = new() { Intensity = 0.25 };
+
+    private static Run Measure(ulong seed, int virtualSeconds, bool copyBodies, NemesisOptions? faults)
     {
         var registry = new MessageTypeRegistry().Register<SimPing>(1000).Register<SimPong>(1001);
         var sim = new Simulator(seed, new SimulatorOptions
@@ -120,8 +130,8 @@ public static class SimSpeedComparison
             }
         }
 
-        var nemesis = new Nemesis(sim);
-        if (faults)
+        var nemesis = new Nemesis(sim, faults);
+        if (faults is not null)
         {
             nemesis.Start();
         }
