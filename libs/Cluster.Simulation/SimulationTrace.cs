@@ -76,7 +76,7 @@ public sealed class SimulationTrace
     /// <summary>Mixes an application-chosen value into the hash, e.g. a state checksum after each step.</summary>
     public void RecordCustom(long virtualTicks, ulong value)
     {
-        Record(TraceEventKind.Continuation, virtualTicks, value, 0xC057_0000UL);
+        Record(TraceEventKind.Custom, virtualTicks, value);
     }
 
     internal void Record(TraceEventKind kind, long time, ulong a, ulong b = 0, ulong c = 0)

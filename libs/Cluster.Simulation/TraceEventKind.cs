@@ -41,4 +41,7 @@ public enum TraceEventKind
 
     /// <summary>A node's start function was called.</summary>
     NodeStarted = 13,
+
+    /// <summary>A value the test mixed in with <see cref="SimulationTrace.RecordCustom"/>.</summary>
+    Custom = 14,
 }

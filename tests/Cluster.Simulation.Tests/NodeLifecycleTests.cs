@@ -172,4 +172,31 @@ public sealed class NodeLifecycleTests
         sim.RunFor(TimeSpan.FromSeconds(2));
         Assert.That(lines, Does.Contain("[+1.500000s n3] hello"));
     }
+
+    [Test]
+    public void Requests_to_a_crashed_server_time_out_and_a_restarted_server_answers_from_its_disk()
+    {
+        var sim = new Simulator(9, TestRegistry.Options());
+        var server = sim.AddNode(TestRegistry.N(1), async env =>
+        {
+            var counter = await env.Storage.OpenAsync("counter", StorageOpenMode.OpenOrCreate);
+            await env.Storage.SyncDirectoryAsync();
+            var bus = env.CreateMessageBus();
+            bus.OnRequest<Ping, Pong>(async (_, ping, ct) =>
+            {
+                await counter.AppendAsync(new byte[] { 1 }, ct);
+                await counter.FlushAsync(ct);
+                return new Pong((int)counter.Length);
+            });
+        });
+        var client = sim.AddNode(TestRegistry.N(2), _ => { }).Environment!.CreateMessageBus(TimeSpan.FromSeconds(1));
+        Assert.That(sim.Run(async () => (await client.RequestAsync<Pong>(server.Id, new Ping(1, ""))).Number), Is.EqualTo(1));
+
+        server.Crash();
+        Assert.That(() => sim.Run(() => client.RequestAsync<Pong>(server.Id, new Ping(2, ""))), Throws.InstanceOf<RpcTimeoutException>());
+
+        server.Restart();
+        sim.RunFor(TimeSpan.FromMilliseconds(100));
+        Assert.That(sim.Run(async () => (await client.RequestAsync<Pong>(server.Id, new Ping(3, ""))).Number), Is.EqualTo(2), "the fsynced count survived");
+    }
 }
