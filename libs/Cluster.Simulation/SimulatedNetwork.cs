@@ -21,6 +21,7 @@ public sealed class SimulatedNetwork
     private readonly Dictionary<NodeId, SimulatedNode> _nodes = [];
     private readonly List<NodeId> _nodeOrder = [];
     private readonly Dictionary<Type, ulong> _typeHashes = [];
+    private readonly Stack<Delivery> _deliveryPool = new();
     private readonly MessageCodec? _codec;
     private ArrayBufferWriter<byte> _scratch = new(256);
     private LinkOptions _defaultLink;
@@ -226,7 +227,7 @@ public sealed class SimulatedNetwork
             return SendOutcome.UnknownPeer;
         }
 
-        var link = GetLink(source.LocalNode, destination);
+        var link = source.GetCachedLink(destination) ?? source.CacheLink(destination, GetLink(source.LocalNode, destination));
         if (link.InFlight >= Options.MaxInFlightPerLink)
         {
             return SendOutcome.Full;
@@ -234,6 +235,15 @@ public sealed class SimulatedNetwork
 
         Transmit(link, target, in envelope);
         return SendOutcome.Queued;
+    }
+
+    internal void Return(Delivery delivery)
+    {
+        // Bounded so that a burst does not pin memory for the rest of the run.
+        if (_deliveryPool.Count < 4096)
+        {
+            _deliveryPool.Push(delivery);
+        }
     }
 
     internal TaskCompletionSource WaitForRoom(NodeId from, NodeId to)
@@ -346,8 +356,12 @@ public sealed class SimulatedNetwork
 
             link.LastDeliveryTicks = Math.Max(at, link.LastDeliveryTicks);
             link.InFlight++;
-            var copy = new Envelope(envelope.Kind, envelope.CorrelationId, body);
-            _simulator.Enqueue(at, target.Context, new Delivery(this, link, link.Epoch, copy, typeHash), 0);
+            var delivery = _deliveryPool.Count > 0 ? _deliveryPool.Pop() : new Delivery(this);
+            delivery.Link = link;
+            delivery.Epoch = link.Epoch;
+            delivery.Envelope = new Envelope(envelope.Kind, envelope.CorrelationId, body);
+            delivery.TypeHash = typeHash;
+            _simulator.Enqueue(at, target.Context, delivery, 0);
             _simulator.Trace.Record(TraceEventKind.MessageSent, now, pair, (ulong)at, (ulong)frameBytes);
         }
     }

@@ -10,6 +10,7 @@ namespace Cluster.Simulation;
 public sealed class SimulatedTransport : ITransport
 {
     private readonly SimulatedNetwork _network;
+    private readonly Dictionary<ulong, Link> _links = [];
     private Action<NodeId, Envelope>? _receiver;
     private bool _closed;
 
@@ -65,6 +66,14 @@ public sealed class SimulatedTransport : ITransport
     }
 
     internal void Kill() => _closed = true;
+
+    internal Link? GetCachedLink(NodeId destination) => _links.GetValueOrDefault(destination.Value);
+
+    internal Link CacheLink(NodeId destination, Link link)
+    {
+        _links[destination.Value] = link;
+        return link;
+    }
 
     internal void Receive(NodeId from, in Envelope envelope)
     {
