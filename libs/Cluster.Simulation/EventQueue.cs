@@ -15,6 +15,7 @@ internal sealed class EventQueue
     private HeapEntry[] _heap;
     private ScheduledEvent[] _slots;
     private int[] _freeSlots;
+    private int[] _positions;
     private int _freeCount;
     private int _count;
 
@@ -24,6 +25,7 @@ internal sealed class EventQueue
         _heap = new HeapEntry[capacity];
         _slots = new ScheduledEvent[capacity];
         _freeSlots = new int[capacity];
+        _positions = new int[capacity];
         for (var i = 0; i < capacity; i++)
         {
             _freeSlots[i] = capacity - 1 - i;
@@ -37,7 +39,8 @@ internal sealed class EventQueue
     /// <summary>The time of the earliest event; only valid when <see cref="Count"/> is positive.</summary>
     public long PeekTime => _heap[0].Time;
 
-    public void Push(in ScheduledEvent item)
+    /// <summary>Adds an event; returns its slot, which with its sequence number identifies it for <see cref="Remove"/>.</summary>
+    public int Push(in ScheduledEvent item)
     {
         if (_count == _heap.Length)
         {
@@ -46,9 +49,66 @@ internal sealed class EventQueue
 
         var slot = _freeSlots[--_freeCount];
         _slots[slot] = item;
-        var entry = new HeapEntry(item.Time, item.Sequence, slot);
+        SiftUp(_count++, new HeapEntry(item.Time, item.Sequence, slot));
+        return slot;
+    }
+
+    public ScheduledEvent Pop()
+    {
+        var top = _heap[0];
+        RemoveAt(0);
+        return Release(top.Slot);
+    }
+
+    /// <summary>
+    /// Removes the event in <paramref name="slot"/> if it is still the one scheduled with
+    /// <paramref name="sequence"/> (it may have run, or the slot may hold a newer event by now).
+    /// </summary>
+    public bool Remove(int slot, long sequence)
+    {
+        if ((uint)slot >= (uint)_slots.Length || _slots[slot].Context is null || _slots[slot].Sequence != sequence)
+        {
+            return false;
+        }
+
+        RemoveAt(_positions[slot]);
+        Release(slot);
+        return true;
+    }
+
+    private ScheduledEvent Release(int slot)
+    {
+        var result = _slots[slot];
+
+        // Drop the references so abandoned nodes' objects can be collected.
+        _slots[slot] = default;
+        _freeSlots[_freeCount++] = slot;
+        return result;
+    }
+
+    private void RemoveAt(int index)
+    {
+        var last = --_count;
+        if (index == last)
+        {
+            return;
+        }
+
+        var entry = _heap[last];
+        if (index > 0 && entry.RunsBefore(in _heap[(index - 1) >> 1]))
+        {
+            SiftUp(index, entry);
+        }
+        else
+        {
+            SiftDown(index, entry, last);
+        }
+    }
+
+    private void SiftUp(int index, HeapEntry entry)
+    {
         var heap = _heap;
-        var index = _count++;
+        var positions = _positions;
         while (index > 0)
         {
             var parent = (index - 1) >> 1;
@@ -58,52 +118,43 @@ internal sealed class EventQueue
             }
 
             heap[index] = heap[parent];
+            positions[heap[index].Slot] = index;
             index = parent;
         }
 
         heap[index] = entry;
+        positions[entry.Slot] = index;
     }
 
-    public ScheduledEvent Pop()
+    private void SiftDown(int index, HeapEntry entry, int count)
     {
         var heap = _heap;
-        var top = heap[0];
-        var last = --_count;
-        if (last > 0)
+        var positions = _positions;
+        while (true)
         {
-            var entry = heap[last];
-            var index = 0;
-            while (true)
+            var child = (index << 1) + 1;
+            if (child >= count)
             {
-                var child = (index << 1) + 1;
-                if (child >= last)
-                {
-                    break;
-                }
-
-                if (child + 1 < last && heap[child + 1].RunsBefore(in heap[child]))
-                {
-                    child++;
-                }
-
-                if (!heap[child].RunsBefore(in entry))
-                {
-                    break;
-                }
-
-                heap[index] = heap[child];
-                index = child;
+                break;
             }
 
-            heap[index] = entry;
+            if (child + 1 < count && heap[child + 1].RunsBefore(in heap[child]))
+            {
+                child++;
+            }
+
+            if (!heap[child].RunsBefore(in entry))
+            {
+                break;
+            }
+
+            heap[index] = heap[child];
+            positions[heap[index].Slot] = index;
+            index = child;
         }
 
-        var result = _slots[top.Slot];
-
-        // Drop the references so abandoned nodes' objects can be collected.
-        _slots[top.Slot] = default;
-        _freeSlots[_freeCount++] = top.Slot;
-        return result;
+        heap[index] = entry;
+        positions[entry.Slot] = index;
     }
 
     private void Grow()
@@ -113,6 +164,7 @@ internal sealed class EventQueue
         Array.Resize(ref _heap, capacity);
         Array.Resize(ref _slots, capacity);
         Array.Resize(ref _freeSlots, capacity);
+        Array.Resize(ref _positions, capacity);
 
         // Every old slot is in use when the heap is full, so the free list is exactly the new slots.
         for (var i = 0; i < capacity - oldCapacity; i++)

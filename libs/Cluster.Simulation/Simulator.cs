@@ -265,6 +265,16 @@ public sealed partial class Simulator
     internal void Enqueue(long time, SimulationContext context, ISimulationEvent target, long token) =>
         Push(time, context, target, null, null, token);
 
+    /// <summary>Schedules an event that its owner may take back with <see cref="Cancel"/> (timers do, so the queue holds no dead timers).</summary>
+    internal (int Slot, long Sequence) EnqueueCancellable(long time, SimulationContext context, ISimulationEvent target, long token)
+    {
+        var sequence = _sequence;
+        var slot = Push(time, context, target, null, null, token);
+        return (slot, sequence);
+    }
+
+    internal void Cancel(int slot, long sequence) => _queue.Remove(slot, sequence);
+
     internal void PostFromContext(SimulationContext context, SendOrPostCallback callback, object? state)
     {
         if (Environment.CurrentManagedThreadId != _threadId)
@@ -304,7 +314,7 @@ public sealed partial class Simulator
 
     internal void TraceLine(string text) => Trace.AddLine(_now, text);
 
-    private void Push(long time, SimulationContext context, ISimulationEvent? target, SendOrPostCallback? callback, object? state, long token)
+    private int Push(long time, SimulationContext context, ISimulationEvent? target, SendOrPostCallback? callback, object? state, long token)
     {
         if (_queue.Count >= Options.MaxQueuedEvents)
         {
@@ -321,7 +331,7 @@ public sealed partial class Simulator
             State = state,
             Token = token,
         };
-        _queue.Push(in item);
+        return _queue.Push(in item);
     }
 
     private void Dispatch(in ScheduledEvent item)

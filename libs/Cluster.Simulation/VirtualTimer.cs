@@ -13,6 +13,8 @@ internal sealed class VirtualTimer : ITimer, ISimulationEvent
     private readonly long _id;
     private long _version;
     private long _periodTicks;
+    private int _slot = -1;
+    private long _scheduledSequence;
     private bool _disposed;
 
     public VirtualTimer(Simulator simulator, SimulationContext context, TimerCallback callback, object? state)
@@ -35,12 +37,13 @@ internal sealed class VirtualTimer : ITimer, ISimulationEvent
         }
 
         _version++;
+        Unschedule();
 
         // As for System.Threading.Timer, a period of zero or infinite means "fire once".
         _periodTicks = period == Timeout.InfiniteTimeSpan ? 0 : period.Ticks;
         if (dueTime != Timeout.InfiniteTimeSpan)
         {
-            _simulator.Enqueue(_simulator.NowTicks + dueTime.Ticks, _context, this, _version);
+            Schedule(_simulator.NowTicks + dueTime.Ticks);
         }
 
         return true;
@@ -53,10 +56,12 @@ internal sealed class VirtualTimer : ITimer, ISimulationEvent
             return;
         }
 
+        _slot = -1;
+
         _simulator.Trace.Record(TraceEventKind.TimerFired, _simulator.NowTicks, NodeValue(_context), (ulong)_id);
         if (_periodTicks > 0)
         {
-            _simulator.Enqueue(_simulator.NowTicks + _periodTicks, _context, this, _version);
+            Schedule(_simulator.NowTicks + _periodTicks);
         }
 
         _callback(_state);
@@ -64,14 +69,30 @@ internal sealed class VirtualTimer : ITimer, ISimulationEvent
 
     public void Dispose()
     {
-        _disposed = true;
-        _version++;
+        if (!_disposed)
+        {
+            _disposed = true;
+            _version++;
+            Unschedule();
+        }
     }
 
     public ValueTask DisposeAsync()
     {
         Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private void Schedule(long time) => (_slot, _scheduledSequence) = _simulator.EnqueueCancellable(time, _context, this, _version);
+
+    /// <summary>Takes the pending firing out of the queue; the version check stays as a guard for a firing held by a paused node.</summary>
+    private void Unschedule()
+    {
+        if (_slot >= 0)
+        {
+            _simulator.Cancel(_slot, _scheduledSequence);
+            _slot = -1;
+        }
     }
 
     internal static ulong NodeValue(SimulationContext context) => context.Node?.Id.Value ?? 0;
