@@ -63,7 +63,6 @@ public static class SimSpeedComparison
             ["faults_injected"] = ours.Faults,
             ["bodies"] = "copied through MessageCodec.RoundTrip (the default)",
             ["speedup_median_of_runs"] = Math.Round(Median(main).Speedup, 1),
-            ["virtual_seconds_per_cpu_second_median"] = Math.Round(main.Select(r => r.CpuSpeedup).Order().ElementAt(main.Count / 2), 1),
             ["speedup_reference_bodies"] = Math.Round(Fastest(references).Speedup, 1),
             ["speedup_light_nemesis"] = Math.Round(Fastest(light).Speedup, 1),
             ["light_nemesis_requests_failed"] = Fastest(light).Failures,
@@ -144,17 +143,12 @@ public static class SimSpeedComparison
         }
 
         var allocated = GC.GetAllocatedBytesForCurrentThread();
-        using var process = Process.GetCurrentProcess();
-        var cpuBefore = process.TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
         sim.RunFor(TimeSpan.FromSeconds(virtualSeconds));
         stopwatch.Stop();
-        process.Refresh();
-        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         var wall = stopwatch.Elapsed.TotalSeconds;
         return new Run(
             virtualSeconds / wall,
-            virtualSeconds / Math.Max(cpu, 1e-6),
             wall,
             sim.EventsRun,
             sim.Network.MessagesSent,
@@ -165,5 +159,5 @@ public static class SimSpeedComparison
             GC.GetAllocatedBytesForCurrentThread() - allocated);
     }
 
-    private sealed record Run(double Speedup, double CpuSpeedup, double WallSeconds, long Events, long Sent, long Delivered, long Answers, long Failures, int Faults, long AllocatedBytes);
+    private sealed record Run(double Speedup, double WallSeconds, long Events, long Sent, long Delivered, long Answers, long Failures, int Faults, long AllocatedBytes);
 }
