@@ -7,6 +7,7 @@ public static class Comparisons
     {
         ["file-per-blob"] = ("Haystack volume vs one file per blob on the same disk (random reads/s)", Haystack.FilePerBlobComparison.RunAsync),
         ["transport"] = ("our TCP transport vs raw Socket send/receive over loopback (MB/s at 64 KiB)", Transport.TransportComparison.RunAsync),
+        ["sim-speed"] = ("Virtual seconds simulated per wall second: 5 nodes, 1,000 messages/s (500 requests/s over MessageBus), nemesis on", Simulation.SimSpeedComparison.RunAsync),
     };
 
     /// <summary>Runs <c>compare NAME [--quick]</c> or <c>compare list</c>; returns the process exit code.</summary>

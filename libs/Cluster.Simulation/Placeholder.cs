@@ -1,4 +1,0 @@
-namespace Cluster.Simulation;
-
-/// <summary>Temporary.</summary>
-public static class Placeholder { }
