@@ -7,7 +7,7 @@ namespace Raft.Core;
 /// </summary>
 /// <remarks>
 /// The log holds entries <see cref="FirstIndex"/> to <see cref="LastIndex"/>; <see cref="Term"/> is also defined for
-/// <see cref="FirstIndex"/> − 1, the index of the snapshot. Not thread-safe from the core's side: the host must not write
+/// <see cref="FirstIndex"/> − 1, the last compacted index. Not thread-safe from the core's side: the host must not write
 /// while the core is inside a call.
 /// </remarks>
 public interface IRaftLogReader
@@ -15,10 +15,10 @@ public interface IRaftLogReader
     /// <summary>The hard state and membership to start from.</summary>
     RaftInitialState InitialState { get; }
 
-    /// <summary>The first index still available as an entry (the snapshot's index + 1).</summary>
+    /// <summary>The first index still available as an entry; the snapshot covers at least every index before it.</summary>
     ulong FirstIndex { get; }
 
-    /// <summary>The index of the last entry, or the snapshot's index when there are none.</summary>
+    /// <summary>The index of the last entry, or <see cref="FirstIndex"/> − 1 when there are none.</summary>
     ulong LastIndex { get; }
 
     /// <summary>The latest snapshot; <see cref="Snapshot.Empty"/> when there is none.</summary>

@@ -139,8 +139,8 @@ public sealed class MemoryRaftLog : IRaftLogReader
     }
 
     /// <summary>
-    /// Records a snapshot of the application's state as of <paramref name="index"/> (which must be applied, so within the log)
-    /// and compacts the log up to it.
+    /// Records a snapshot of the application's state as of <paramref name="index"/> (which must be applied, so within the log).
+    /// The entries stay until <see cref="Compact"/> discards them, so slow followers can still catch up from the log.
     /// </summary>
     public Snapshot CreateSnapshot(ulong index, ConfigurationState configuration, ReadOnlyMemory<byte> data)
     {
@@ -152,7 +152,6 @@ public sealed class MemoryRaftLog : IRaftLogReader
 
         ArgumentOutOfRangeException.ThrowIfGreaterThan(index, LastIndex);
         _snapshot = new Snapshot(new SnapshotMetadata { Index = index, Term = Term(index), Configuration = configuration }, data);
-        Compact(index);
         return _snapshot;
     }
 
@@ -165,7 +164,7 @@ public sealed class MemoryRaftLog : IRaftLogReader
             return;
         }
 
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(index, LastIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(index, _snapshot.Index);
         var count = (int)(index - offset);
         var placeholder = new LogEntry { Term = _entries[count].Term, Index = index };
         _entries.RemoveRange(0, count + 1);

@@ -13,8 +13,9 @@ internal sealed class RaftLog
     {
         _storage = storage;
         _unstable = new Unstable(storage.LastIndex + 1);
-        Committed = storage.FirstIndex - 1;
-        Applied = storage.FirstIndex - 1;
+        // Everything the snapshot covers is committed and, once the host restored it, applied.
+        Committed = Math.Max(storage.FirstIndex - 1, storage.Snapshot.Index);
+        Applied = Committed;
     }
 
     public ulong Committed { get; private set; }
