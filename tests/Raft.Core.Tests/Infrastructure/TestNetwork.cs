@@ -30,6 +30,20 @@ public sealed class TestNetwork
         Stabilize();
     }
 
+    /// <summary>A network of nodes with the given storages (already holding their configuration).</summary>
+    public TestNetwork(int seed, RaftOptions options, IReadOnlyDictionary<ulong, MemoryRaftLog> storages)
+    {
+        _seed = seed;
+        _random = new Random(seed);
+        Options = options;
+        foreach (var (id, storage) in storages)
+        {
+            AddNode(new NodeId(id), storage);
+        }
+
+        Stabilize();
+    }
+
     public TestNetwork(params ulong[] ids)
         : this(1, DefaultOptions(), ids)
     {
@@ -43,6 +57,9 @@ public sealed class TestNetwork
 
     /// <summary>Every message delivered so far, in order.</summary>
     public List<RaftMessage> Delivered { get; } = [];
+
+    /// <summary>Rewrites or drops (returns null) each message before it is queued.</summary>
+    public Func<RaftMessage, RaftMessage?>? Filter { get; set; }
 
     /// <summary>Probability of dropping each message.</summary>
     public double DropRate { get; set; }
@@ -105,7 +122,11 @@ public sealed class TestNetwork
                 continue;
             }
 
-            Queue.Enqueue(m);
+            var filtered = Filter is null ? m : Filter(m);
+            if (filtered is not null)
+            {
+                Queue.Enqueue(filtered);
+            }
         }
     }
 
