@@ -53,7 +53,7 @@ public sealed class TestNetwork
 
     public RaftOptions Options { get; }
 
-    public Queue<RaftMessage> Queue { get; } = new();
+    public List<RaftMessage> Queue { get; } = [];
 
     /// <summary>Every message delivered so far, in order.</summary>
     public List<RaftMessage> Delivered { get; } = [];
@@ -125,7 +125,7 @@ public sealed class TestNetwork
             var filtered = Filter is null ? m : Filter(m);
             if (filtered is not null)
             {
-                Queue.Enqueue(filtered);
+                Queue.Add(filtered);
             }
         }
     }
@@ -148,12 +148,18 @@ public sealed class TestNetwork
     }
 
     /// <summary>Delivers one queued message; returns false when the queue is empty.</summary>
-    public bool DeliverOne()
+    public bool DeliverOne() => DeliverAt(0);
+
+    /// <summary>Delivers the queued message at <paramref name="position"/> (random positions reorder); false when the queue is empty.</summary>
+    public bool DeliverAt(int position)
     {
-        if (!Queue.TryDequeue(out var m))
+        if (Queue.Count == 0)
         {
             return false;
         }
+
+        var m = Queue[position];
+        Queue.RemoveAt(position);
 
         var target = _nodes[m.To];
         if (target.IsDown)
