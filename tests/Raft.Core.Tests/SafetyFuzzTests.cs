@@ -1,0 +1,242 @@
+using System.Globalization;
+using Cluster.Core;
+using Raft.Core.Tests.Infrastructure;
+using static Raft.Core.Tests.Infrastructure.Msg;
+
+namespace Raft.Core.Tests;
+
+/// <summary>
+/// Randomized runs over many seeds: message loss, duplication and reordering, partitions (also one-way), crashes that restart from
+/// persisted state, compaction, reads, transfers and membership changes. The <see cref="SafetyChecker"/> runs after every step.
+/// <c>SIM_SEEDS=N</c> runs N seeds; <c>SIM_SEED=S</c> replays one.
+/// </summary>
+public sealed class SafetyFuzzTests
+{
+    private const int DefaultSeeds = 40;
+    private const int Steps = 1500;
+
+    public static IEnumerable<int> Seeds()
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable("SIM_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var one))
+        {
+            return [one];
+        }
+
+        var count = int.TryParse(Environment.GetEnvironmentVariable("SIM_SEEDS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : DefaultSeeds;
+        return Enumerable.Range(0, count);
+    }
+
+    [TestCaseSource(nameof(Seeds))]
+    public void Safety_holds_under_random_faults(int seed)
+    {
+        try
+        {
+            Run(seed);
+        }
+        catch (Exception error) when (error is not SuccessException)
+        {
+            Assert.Fail($"seed {seed} failed: {error.Message}\nReplay: SIM_SEED={seed} dotnet test tests/Raft.Core.Tests --filter Safety_holds_under_random_faults\n{error.StackTrace}");
+        }
+    }
+
+    [Test]
+    public void The_same_seed_produces_the_same_run()
+    {
+        var first = Run(11);
+        var second = Run(11);
+        Assert.That(second, Is.EqualTo(first));
+    }
+
+    /// <summary>Runs one seed; returns a fingerprint of the final state of every node.</summary>
+    private static string Run(int seed)
+    {
+        var rng = new Random(seed);
+        var options = new RaftOptions
+        {
+            PreVote = rng.Next(2) == 0,
+            CheckQuorum = rng.Next(2) == 0,
+            MaxSizePerMessageBytes = 64 + rng.Next(256),
+            MaxInflightMessages = 1 + rng.Next(8),
+            MaxInflightBytes = 4096,
+        };
+        var net = new TestNetwork(seed, options, 1, 2, 3, 4, 5);
+        var checker = new SafetyChecker(net);
+        var proposals = 0;
+        var nodes = net.Nodes.Values.ToList();
+        for (var step = 0; step < Steps; step++)
+        {
+            var roll = rng.Next(100);
+            var node = nodes[rng.Next(nodes.Count)];
+            switch (roll)
+            {
+                case < 35:
+                    if (net.Queue.Count > 0)
+                    {
+                        net.DeliverAt(rng.Next(net.Queue.Count));
+                    }
+
+                    break;
+                case < 38:
+                    if (net.Queue.Count > 0)
+                    {
+                        net.Queue.Add(net.Queue[rng.Next(net.Queue.Count)]);
+                    }
+
+                    break;
+                case < 43:
+                    if (net.Queue.Count > 0)
+                    {
+                        net.Queue.RemoveAt(rng.Next(net.Queue.Count));
+                    }
+
+                    break;
+                case < 63:
+                    if (!node.IsDown)
+                    {
+                        node.Core.Tick();
+                        checker.Check();
+                        net.ProcessReady(node);
+                    }
+
+                    break;
+                case < 76:
+                    if (net.Leader is { } leader)
+                    {
+                        Try(() => leader.Core.Propose(System.Text.Encoding.UTF8.GetBytes($"s{seed}-{proposals++}")));
+                        net.ProcessReady(leader);
+                    }
+
+                    break;
+                case < 80:
+                    if (rng.Next(3) == 0)
+                    {
+                        net.Recover();
+                    }
+                    else
+                    {
+                        var other = nodes[rng.Next(nodes.Count)];
+                        if (other != node)
+                        {
+                            if (rng.Next(2) == 0)
+                            {
+                                net.Cut(node.Id.Value, other.Id.Value);
+                            }
+                            else
+                            {
+                                net.CutOneWay(node.Id.Value, other.Id.Value);
+                            }
+                        }
+                    }
+
+                    break;
+                case < 83:
+                    if (node.IsDown)
+                    {
+                        node.Restart();
+                        node.IsDown = false;
+                        net.ProcessReady(node);
+                    }
+                    else if (nodes.Count(n => n.IsDown) < 2)
+                    {
+                        node.IsDown = true;
+                    }
+
+                    break;
+                case < 86:
+                    if (!node.IsDown)
+                    {
+                        node.Compact((ulong)rng.Next(6));
+                    }
+
+                    break;
+                case < 89:
+                    if (!node.IsDown)
+                    {
+                        Try(() => node.Core.ReadIndex(BitConverter.GetBytes(step)));
+                        net.ProcessReady(node);
+                    }
+
+                    break;
+                case < 91:
+                    if (net.Leader is { } from)
+                    {
+                        Try(() => from.Core.TransferLeadership(node.Id));
+                        net.ProcessReady(from);
+                    }
+
+                    break;
+                case < 93:
+                    if (net.Leader is { } changer)
+                    {
+                        var change = changer.Core.Configuration.IsVoter(N(5)) ? ConfigChange.RemoveNode(N(5)) : ConfigChange.AddVoter(N(5));
+                        Try(() => changer.Core.ProposeConfigChange(change));
+                        net.ProcessReady(changer);
+                    }
+
+                    break;
+                default:
+                    foreach (var live in net.Live.ToList())
+                    {
+                        live.Core.Tick();
+                        checker.Check();
+                        net.ProcessReady(live);
+                    }
+
+                    break;
+            }
+        }
+
+        // Heal everything; the cluster must then make progress and converge.
+        net.Recover();
+        foreach (var down in nodes.Where(n => n.IsDown))
+        {
+            down.Restart();
+            down.IsDown = false;
+        }
+
+        net.Stabilize();
+        TestNode? final = null;
+        for (var round = 0; round < 300 && final is null; round++)
+        {
+            net.TickAll(1);
+            if (net.Leader is { } leader && leader.Core.LeadTransferee.IsNone)
+            {
+                Try(() => leader.Core.Propose("final"u8.ToArray()));
+                net.TickAll(30);
+                final = net.Leader is { } now && now.StateMachine.Contains("final") ? now : null;
+            }
+        }
+
+        Assert.That(final, Is.Not.Null, "after healing, a leader is elected and commits a proposal");
+        var members = final!.Core.Configuration.AllMembers();
+        foreach (var member in members)
+        {
+            Assert.That(net.Nodes[member].StateMachine, Is.EqualTo(final.StateMachine), $"{member} converged to the leader's state");
+        }
+
+        Assert.That(checker.Violations, Is.Empty);
+        return string.Join('|', nodes.Select(n => $"{n.Id}:{n.Core.Term}:{n.Core.Role}:{n.Core.CommitIndex}:{n.StateMachine.Count}:{string.Join(',', n.StateMachine)}"));
+    }
+
+    private static void Try(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (NotLeaderException)
+        {
+        }
+        catch (ProposalRejectedException)
+        {
+        }
+        catch (InvalidOperationException)
+        {
+            // A configuration change that is not allowed right now (for example, while joint).
+        }
+        catch (ArgumentException)
+        {
+            // A transfer to a node that is not a voter.
+        }
+    }
+}
