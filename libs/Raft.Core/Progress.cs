@@ -29,6 +29,9 @@ internal sealed class Progress
 
     public bool IsLearner { get; set; }
 
+    /// <summary>In <see cref="ProgressState.Snapshot"/>: leader ticks since the snapshot was sent.</summary>
+    public int SnapshotElapsedTicks { get; set; }
+
     /// <summary>The leader tick of the latest heartbeat this member acknowledged, for read leases.</summary>
     public ulong LeaseAckTick { get; set; }
 
@@ -65,6 +68,7 @@ internal sealed class Progress
     {
         State = state;
         ProbeSent = false;
+        SnapshotElapsedTicks = 0;
         PendingSnapshot = 0;
         Inflights.Reset();
     }

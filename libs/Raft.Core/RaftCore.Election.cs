@@ -52,6 +52,7 @@ public sealed partial class RaftCore
             LeadTransferee = NodeId.None;
         }
 
+        RetryLostSnapshots();
         if (_heartbeatElapsed >= _options.HeartbeatIntervalTicks)
         {
             _heartbeatElapsed = 0;

@@ -406,6 +406,19 @@ public sealed partial class RaftCore
         return true;
     }
 
+    /// <summary>A snapshot (or its response) may be lost without the host noticing; after a while, start over from a probe.</summary>
+    private void RetryLostSnapshots()
+    {
+        foreach (var progress in _tracker.Progress.Values)
+        {
+            if (progress.State == ProgressState.Snapshot && ++progress.SnapshotElapsedTicks >= _options.SnapshotRetryTicks)
+            {
+                progress.PendingSnapshot = 0;
+                progress.BecomeProbe();
+            }
+        }
+    }
+
     /// <summary>Tells the leader that sending to <paramref name="id"/> failed, so it stops pipelining and probes instead.</summary>
     public void ReportUnreachable(NodeId id)
     {

@@ -27,6 +27,9 @@ public sealed class RaftOptions
     /// <summary>Default of <see cref="MaxPendingReadRequests"/>.</summary>
     public const int DefaultMaxPendingReadRequests = 1024;
 
+    /// <summary>Default of <see cref="SnapshotRetryTicks"/>.</summary>
+    public const int DefaultSnapshotRetryTicks = 50;
+
     /// <summary>Default of <see cref="LeaseClockDriftBoundTicks"/>.</summary>
     public const int DefaultLeaseClockDriftBoundTicks = 1;
 
@@ -78,6 +81,12 @@ public sealed class RaftOptions
     /// </summary>
     public int LeaseClockDriftBoundTicks { get; init; } = DefaultLeaseClockDriftBoundTicks;
 
+    /// <summary>
+    /// Ticks the leader waits for a follower to report a snapshot installed before it assumes the snapshot was lost and starts
+    /// over (the host may report sooner through <see cref="RaftCore.ReportSnapshot"/>). Must cover the time to send and install one.
+    /// </summary>
+    public int SnapshotRetryTicks { get; init; } = DefaultSnapshotRetryTicks;
+
     /// <summary>Whether the leader promotes a learner to voter on its own once the learner's log has caught up with the commit index.</summary>
     public bool AutoPromoteLearners { get; init; }
 
@@ -94,6 +103,7 @@ public sealed class RaftOptions
         Require(MaxUncommittedEntriesBytes >= 1, nameof(MaxUncommittedEntriesBytes), MaxUncommittedEntriesBytes, "must be at least 1");
         Require(MaxCommittedBytesPerReady >= 1, nameof(MaxCommittedBytesPerReady), MaxCommittedBytesPerReady, "must be at least 1");
         Require(MaxPendingReadRequests >= 1, nameof(MaxPendingReadRequests), MaxPendingReadRequests, "must be at least 1");
+        Require(SnapshotRetryTicks >= 1, nameof(SnapshotRetryTicks), SnapshotRetryTicks, "must be at least 1");
         Require(Enum.IsDefined(ReadOnlyMode), nameof(ReadOnlyMode), ReadOnlyMode, "is not a defined mode");
         Require(ReadOnlyMode != ReadOnlyMode.LeaseBased || CheckQuorum, nameof(ReadOnlyMode), ReadOnlyMode, "LeaseBased requires CheckQuorum");
         Require(LeaseClockDriftBoundTicks >= 0 && LeaseClockDriftBoundTicks < ElectionTimeoutTicks, nameof(LeaseClockDriftBoundTicks), LeaseClockDriftBoundTicks, "must be in [0, ElectionTimeoutTicks)");

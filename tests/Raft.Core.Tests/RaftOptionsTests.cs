@@ -29,6 +29,7 @@ public sealed class RaftOptionsTests
         yield return new TestCaseData(new RaftOptions { MaxInflightBytes = 10, MaxSizePerMessageBytes = 20 }, nameof(RaftOptions.MaxInflightBytes));
         yield return new TestCaseData(new RaftOptions { MaxUncommittedEntriesBytes = 0 }, nameof(RaftOptions.MaxUncommittedEntriesBytes));
         yield return new TestCaseData(new RaftOptions { MaxCommittedBytesPerReady = 0 }, nameof(RaftOptions.MaxCommittedBytesPerReady));
+        yield return new TestCaseData(new RaftOptions { SnapshotRetryTicks = 0 }, nameof(RaftOptions.SnapshotRetryTicks));
         yield return new TestCaseData(new RaftOptions { MaxPendingReadRequests = 0 }, nameof(RaftOptions.MaxPendingReadRequests));
         yield return new TestCaseData(new RaftOptions { ReadOnlyMode = (ReadOnlyMode)7 }, nameof(RaftOptions.ReadOnlyMode));
         yield return new TestCaseData(new RaftOptions { ReadOnlyMode = ReadOnlyMode.LeaseBased, CheckQuorum = false }, nameof(RaftOptions.ReadOnlyMode));

@@ -12,8 +12,8 @@ namespace Raft.Core.Tests;
 /// </summary>
 public sealed class SafetyFuzzTests
 {
-    private const int DefaultSeeds = 40;
-    private const int Steps = 1500;
+    private const int DefaultSeeds = 100;
+    private const int Steps = 2000;
 
     public static IEnumerable<int> Seeds()
     {
@@ -44,11 +44,40 @@ public sealed class SafetyFuzzTests
     {
         var first = Run(11);
         var second = Run(11);
-        Assert.That(second, Is.EqualTo(first));
+        Assert.That(second.Fingerprint, Is.EqualTo(first.Fingerprint));
     }
 
-    /// <summary>Runs one seed; returns a fingerprint of the final state of every node.</summary>
-    private static string Run(int seed)
+    [Test]
+    public void The_random_runs_exercise_every_feature()
+    {
+        var delivered = new Dictionary<MessageType, int>();
+        var configChanges = 0;
+        for (var seed = 0; seed < 10; seed++)
+        {
+            var run = Run(seed);
+            configChanges += run.ConfigChangesApplied;
+            foreach (var (type, count) in run.Delivered)
+            {
+                delivered[type] = delivered.GetValueOrDefault(type) + count;
+            }
+        }
+
+        TestContext.Out.WriteLine(string.Join(", ", delivered.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}")) + $", config changes={configChanges}");
+        Assert.Multiple(() =>
+        {
+            foreach (var type in Enum.GetValues<MessageType>())
+            {
+                Assert.That(delivered.GetValueOrDefault(type), Is.GreaterThan(0), $"{type} messages are delivered");
+            }
+
+            Assert.That(configChanges, Is.GreaterThan(10), "membership changes are applied");
+        });
+    }
+
+    private sealed record RunResult(string Fingerprint, Dictionary<MessageType, int> Delivered, int ConfigChangesApplied);
+
+    /// <summary>Runs one seed; returns a fingerprint of the final state of every node and what happened.</summary>
+    private static RunResult Run(int seed)
     {
         var rng = new Random(seed);
         var options = new RaftOptions
@@ -207,7 +236,7 @@ public sealed class SafetyFuzzTests
             }
         }
 
-        Assert.That(final, Is.Not.Null, "after healing, a leader is elected and commits a proposal");
+        Assert.That(final, Is.Not.Null, "after healing, a leader is elected and commits a proposal\n" + Describe(net));
         var members = final!.Core.Configuration.AllMembers();
         foreach (var member in members)
         {
@@ -215,8 +244,16 @@ public sealed class SafetyFuzzTests
         }
 
         Assert.That(checker.Violations, Is.Empty);
-        return string.Join('|', nodes.Select(n => $"{n.Id}:{n.Core.Term}:{n.Core.Role}:{n.Core.CommitIndex}:{n.StateMachine.Count}:{string.Join(',', n.StateMachine)}"));
+        var fingerprint = string.Join('|', nodes.Select(n => $"{n.Id}:{n.Core.Term}:{n.Core.Role}:{n.Core.CommitIndex}:{n.StateMachine.Count}:{string.Join(',', n.StateMachine)}"));
+        var delivered = net.Delivered.GroupBy(m => m.Type).ToDictionary(g => g.Key, g => g.Count());
+        var configChanges = nodes.Sum(n => n.AppliedEntries.Count(e => e.Kind == EntryKind.ConfigChange && e.Index > 1));
+        return new RunResult(fingerprint, delivered, configChanges);
     }
+
+    private static string Describe(TestNetwork net) => string.Join('\n', net.Nodes.Values.Select(n =>
+        $"{n.Id}: {n.Core.Role} term={n.Core.Term} vote={n.Core.Vote} leader={n.Core.Leader} commit={n.Core.CommitIndex} applied={n.Core.AppliedIndex} " +
+        $"last={n.Core.LastIndex}/{n.Core.LastTerm} first={n.Core.Log.FirstIndex} config={n.Core.Configuration} transferee={n.Core.LeadTransferee} " +
+        $"progress=[{string.Join(", ", n.Core.Tracker.Progress.Select(p => $"{p.Key}:{p.Value}"))}]"));
 
     private static void Try(Action action)
     {

@@ -130,4 +130,27 @@ public sealed class SnapshotTests
         net.TickAll(3);
         Assert.That(net[3].StateMachine, Is.EqualTo(net[1].StateMachine));
     }
+
+    [Test]
+    public void A_lost_snapshot_is_sent_again_after_the_retry_interval()
+    {
+        var net = new TestNetwork(1, new RaftOptions { SnapshotRetryTicks = 20 }, 1, 2, 3);
+        net.Campaign(1);
+        net.Isolate(3);
+        for (var i = 0; i < 5; i++)
+        {
+            net.Propose(1, $"c{i}");
+        }
+
+        net[1].Compact(keepEntries: 0);
+        net.Recover();
+        net.Filter = m => m.Type == MessageType.InstallSnapshot ? null : m;
+        net.TickAll(2);
+        Assert.That(net[1].Core.GetProgressState(N(3)), Is.EqualTo(ProgressState.Snapshot));
+        net.Filter = null;
+        net.TickAll(15);
+        Assert.That(net[3].StateMachine, Is.Empty, "still waiting for the lost snapshot");
+        net.TickAll(10);
+        Assert.That(net[3].StateMachine, Is.EqualTo(net[1].StateMachine));
+    }
 }
