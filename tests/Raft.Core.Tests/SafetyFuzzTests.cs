@@ -74,6 +74,20 @@ public sealed class SafetyFuzzTests
         });
     }
 
+    private static readonly ConfigChange[] Changes =
+    [
+        ConfigChange.AddVoter(N(4)),
+        ConfigChange.AddVoter(N(5)),
+        ConfigChange.AddLearner(N(4)),
+        ConfigChange.AddLearner(N(5)),
+        ConfigChange.RemoveNode(N(4)),
+        ConfigChange.RemoveNode(N(5)),
+        ConfigChange.LeaveJoint(),
+        new() { Items = [new(ConfigChangeType.AddVoter, N(4)), new(ConfigChangeType.AddVoter, N(5))] },
+        new() { Items = [new(ConfigChangeType.RemoveNode, N(4)), new(ConfigChangeType.AddLearner, N(5))] },
+        new() { Items = [new(ConfigChangeType.AddLearner, N(4)), new(ConfigChangeType.AddVoter, N(5))], Transition = ConfigChangeTransition.JointExplicit },
+    ];
+
     private sealed record RunResult(string Fingerprint, Dictionary<MessageType, int> Delivered, int ConfigChangesApplied);
 
     /// <summary>Runs one seed; returns a fingerprint of the final state of every node and what happened.</summary>
@@ -90,6 +104,7 @@ public sealed class SafetyFuzzTests
         };
         var net = new TestNetwork(seed, options, 1, 2, 3, 4, 5);
         var checker = new SafetyChecker(net);
+        var readFloor = new Dictionary<int, ulong>();
         var proposals = 0;
         var nodes = net.Nodes.Values.ToList();
         for (var step = 0; step < Steps; step++)
@@ -181,6 +196,8 @@ public sealed class SafetyFuzzTests
                 case < 89:
                     if (!node.IsDown)
                     {
+                        // A linearizable read must observe every entry committed anywhere before it was requested.
+                        readFloor[step] = net.Nodes.Values.Max(n => n.Core.CommitIndex);
                         Try(() => node.Core.ReadIndex(BitConverter.GetBytes(step)));
                         net.ProcessReady(node);
                     }
@@ -197,7 +214,8 @@ public sealed class SafetyFuzzTests
                 case < 93:
                     if (net.Leader is { } changer)
                     {
-                        var change = changer.Core.Configuration.IsVoter(N(5)) ? ConfigChange.RemoveNode(N(5)) : ConfigChange.AddVoter(N(5));
+                        // Nodes 1-3 always vote; 4 and 5 come and go as voters or learners, alone or jointly.
+                        var change = Changes[rng.Next(Changes.Length)];
                         Try(() => changer.Core.ProposeConfigChange(change));
                         net.ProcessReady(changer);
                     }
@@ -247,6 +265,15 @@ public sealed class SafetyFuzzTests
         Assert.That(Converged(), Is.True, "every member converges to the leader's state\n" + Describe(net));
 
         Assert.That(checker.Violations, Is.Empty);
+        foreach (var node in nodes)
+        {
+            foreach (var read in node.ReadStates)
+            {
+                var step = BitConverter.ToInt32(read.Context.Span);
+                Assert.That(read.Index, Is.GreaterThanOrEqualTo(readFloor[step]), $"read {step} on {node.Id} is linearizable");
+            }
+        }
+
         var fingerprint = string.Join('|', nodes.Select(n => $"{n.Id}:{n.Core.Term}:{n.Core.Role}:{n.Core.CommitIndex}:{n.StateMachine.Count}:{string.Join(',', n.StateMachine)}"));
         var delivered = net.Delivered.GroupBy(m => m.Type).ToDictionary(g => g.Key, g => g.Count());
         var configChanges = nodes.Sum(n => n.AppliedEntries.Count(e => e.Kind == EntryKind.ConfigChange && e.Index > 1));
