@@ -217,4 +217,36 @@ public sealed class ReplicationTests
         net.TickAll(3);
         Assert.That(net[3].StateMachine, Is.EqualTo(new[] { "a", "b" }));
     }
+
+    [Test]
+    public void An_unreachable_follower_drops_back_to_probing()
+    {
+        var net = new TestNetwork(1, 2, 3);
+        net.Campaign(1);
+        Assert.That(net[1].Core.GetProgressState(N(2)), Is.EqualTo(ProgressState.Replicate));
+        net[1].Core.ReportUnreachable(N(2));
+        Assert.That(net[1].Core.GetProgressState(N(2)), Is.EqualTo(ProgressState.Probe));
+        net.Propose(1, "x");
+        Assert.Multiple(() =>
+        {
+            Assert.That(net[1].Core.GetProgressState(N(2)), Is.EqualTo(ProgressState.Replicate), "an acknowledged probe resumes pipelining");
+            Assert.That(net[2].StateMachine, Is.EqualTo(new[] { "x" }));
+        });
+    }
+
+    [Test]
+    public void A_full_window_of_lost_appends_is_reopened_by_heartbeats()
+    {
+        var net = new TestNetwork(1, new RaftOptions { MaxInflightMessages = 2, MaxSizePerMessageBytes = 100 }, 1, 2, 3);
+        net.Campaign(1);
+        net.Filter = m => m.To == N(2) && m.Type == MessageType.Append ? null : m;
+        for (var i = 0; i < 6; i++)
+        {
+            net.Propose(1, new string('y', 70));
+        }
+
+        net.Filter = null;
+        net.TickAll(12);
+        Assert.That(net[2].StateMachine, Has.Count.EqualTo(6));
+    }
 }
