@@ -84,20 +84,22 @@ public sealed class ReadyTests
     [Test]
     public void Committed_entries_per_ready_are_limited_by_bytes()
     {
-        var net = new TestNetwork(1, new RaftOptions { MaxCommittedBytesPerReady = 250 }, 1, 2, 3);
-        net.Campaign(1);
-        var node = net[2];
-        node.IsDown = true;
-        for (var i = 0; i < 6; i++)
+        var solo = new Solo(1, Three, new RaftOptions { MaxCommittedBytesPerReady = 250 });
+        var entries = Enumerable.Range(1, 6).Select(i => Entry((ulong)i, 1, new string('x', 76))).ToArray();
+        solo.Step(Make(MessageType.Append, 2, 1, 1) with { Entries = entries, Commit = 6 });
+        var batches = new List<int>();
+        while (solo.Core.HasReady)
         {
-            net.Propose(1, new string('x', 76));
+            var ready = solo.Core.GetReady();
+            solo.Storage.Append(ready.Entries);
+            batches.Add(ready.CommittedEntries.Count);
+            solo.Core.Advance(ready);
         }
 
-        node.IsDown = false;
-        net.TickAll(3);
-        var sizes = new List<int>();
-        Assert.That(node.StateMachine, Has.Count.EqualTo(6));
-        Assert.That(node.AppliedEntries.Count(e => e.Kind == EntryKind.Normal), Is.EqualTo(6));
-        Assert.That(node.Core.AppliedIndex, Is.EqualTo(net[1].Core.CommitIndex));
+        Assert.Multiple(() =>
+        {
+            Assert.That(batches, Is.EqualTo(new[] { 2, 2, 2 }), "each entry costs 100 bytes, so two fit in 250");
+            Assert.That(solo.Core.AppliedIndex, Is.EqualTo(6));
+        });
     }
 }
