@@ -61,7 +61,18 @@ public sealed partial class RaftCore
 
         if (!configuration.IsVoter(Id))
         {
-            // Raft thesis §4.2.2: a leader that is no longer a voter steps down once the change is committed.
+            // Raft thesis §4.2.2: a leader that is no longer a voter steps down once the change is committed. If a remaining
+            // voter is fully caught up, it is told to campaign at once (§3.10) instead of waiting for an election timeout.
+            var successor = _tracker.Progress
+                .Where(p => p.Key != Id && configuration.IsVoter(p.Key) && p.Value.Match == _log.LastIndex)
+                .Select(p => p.Key)
+                .DefaultIfEmpty(NodeId.None)
+                .Min();
+            if (!successor.IsNone)
+            {
+                SendTimeoutNow(successor);
+            }
+
             BecomeFollower(Term, NodeId.None);
             return;
         }

@@ -218,6 +218,19 @@ public sealed class MembershipTests
     }
 
     [Test]
+    public void A_removed_leader_hands_leadership_to_a_caught_up_voter_at_once()
+    {
+        var net = Cluster();
+        net[1].Core.ProposeConfigChange(ConfigChange.RemoveNode(N(1)));
+        net.Stabilize();
+        Assert.Multiple(() =>
+        {
+            Assert.That(net.Delivered.Count(m => m.Type == MessageType.TimeoutNow && m.From == N(1)), Is.EqualTo(1));
+            Assert.That(net.Leader?.Id, Is.EqualTo(N(2)), "no election timeout was needed");
+        });
+    }
+
+    [Test]
     public void A_node_does_not_campaign_while_a_committed_configuration_change_is_unapplied()
     {
         var solo = new Solo(2, [1, 2, 3]);
