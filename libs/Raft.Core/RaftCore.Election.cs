@@ -49,7 +49,7 @@ public sealed partial class RaftCore
             }
 
             // Raft thesis §3.10: a transfer that did not finish within an election timeout is abandoned.
-            LeadTransferee = NodeId.None;
+            AbandonLeaderTransfer();
         }
 
         RetryLostSnapshots();
@@ -154,6 +154,7 @@ public sealed partial class RaftCore
         _pendingBroadcast = false;
         _readIndexQueue.Clear();
         _readsAwaitingCommit.Clear();
+        _leaseRevoked = false;
     }
 
     private void BecomeFollower(ulong term, NodeId leader)
@@ -208,6 +209,9 @@ public sealed partial class RaftCore
                 // Raft thesis §4.2.3: a node that heard from a live leader within the minimum election timeout ignores
                 // vote requests, so a removed or partitioned node cannot disrupt the cluster. A leadership transfer overrides.
                 var inLease = _options.CheckQuorum && !Leader.IsNone && _electionElapsed < _options.ElectionTimeoutTicks;
+
+                // With lease reads, a node that just started may have acknowledged a lease it no longer remembers.
+                inLease |= _options.ReadOnlyMode == ReadOnlyMode.LeaseBased && _tickCount < (ulong)_options.ElectionTimeoutTicks;
                 if (inLease && !m.LeaderTransfer)
                 {
                     return;

@@ -79,7 +79,7 @@ public sealed partial class RaftCore
 
         if (!LeadTransferee.IsNone && !configuration.IsVoter(LeadTransferee))
         {
-            LeadTransferee = NodeId.None;
+            AbandonLeaderTransfer();
         }
 
         // The quorum changed: the commit index may move, and new members need entries.

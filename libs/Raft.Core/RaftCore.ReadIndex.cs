@@ -6,6 +6,7 @@ public sealed partial class RaftCore
 {
     private readonly ReadIndexQueue _readIndexQueue = new();
     private readonly List<(NodeId From, ReadOnlyMemory<byte> Context)> _readsAwaitingCommit = [];
+    private bool _leaseRevoked;
 
     /// <summary>
     /// Requests a linearizable read. When confirmed, a <see cref="ReadState"/> with the same context appears in a later
@@ -112,14 +113,15 @@ public sealed partial class RaftCore
     /// </summary>
     private bool HoldsLease()
     {
-        if (!LeadTransferee.IsNone)
+        if (_leaseRevoked)
         {
-            // A transfer deliberately overrides the voters' stickiness, which the lease depends on.
+            // A transfer was started in this term: it deliberately overrides the voters' stickiness, which the lease depends on.
             return false;
         }
 
         var quorumAckTick = Quorum.JointValue(_tracker.Configuration,
             id => id == Id ? _tickCount : _tracker.Progress.TryGetValue(id, out var p) ? p.LeaseAckTick : 0);
-        return quorumAckTick > 0 && quorumAckTick + (ulong)(_options.ElectionTimeoutTicks - _options.LeaseClockDriftBoundTicks) > _tickCount;
+        return quorumAckTick > 0
+            && quorumAckTick + (ulong)(_options.ElectionTimeoutTicks - _options.LeaseClockDriftBoundTicks) > _tickCount;
     }
 }

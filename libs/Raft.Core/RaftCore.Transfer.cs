@@ -29,6 +29,10 @@ public sealed partial class RaftCore
 
         LeadTransferee = target;
         _electionElapsed = 0;
+
+        // The transferee's campaign overrides stickiness and its vote requests may arrive late, so acknowledgements can no
+        // longer support a read lease in this term; reads fall back to a heartbeat round.
+        _leaseRevoked = true;
         if (_tracker.Progress[target].Match == _log.LastIndex)
         {
             SendTimeoutNow(target);
@@ -40,6 +44,8 @@ public sealed partial class RaftCore
 
         CheckInvariants();
     }
+
+    private void AbandonLeaderTransfer() => LeadTransferee = NodeId.None;
 
     private void SendTimeoutNow(NodeId to) => Send(new RaftMessage { Type = MessageType.TimeoutNow, To = to, Term = Term });
 }

@@ -94,26 +94,71 @@ public sealed class ReadIndexTests
     public void A_lease_holder_answers_at_once_and_falls_back_to_a_heartbeat_round_when_the_lease_expires()
     {
         var options = new RaftOptions { ReadOnlyMode = ReadOnlyMode.LeaseBased, LeaseClockDriftBoundTicks = 2 };
-        var net = Cluster(options);
+        var net = new TestNetwork(1, options, 1, 2, 3);
+        for (var i = 0; i < 50 && net.Leader is null; i++)
+        {
+            net.TickAll(1);
+        }
+
+        var leader = net.Leader!;
+        net.Propose(leader.Id.Value, "a");
         net.TickAll(1);
-        net[1].Core.ReadIndex(Context("lease"));
-        var ready = net[1].ProcessReady();
+        leader.Core.ReadIndex(Context("lease"));
+        var ready = leader.ProcessReady();
         Assert.Multiple(() =>
         {
-            Assert.That(net[1].ReadStates.Single().Index, Is.EqualTo(net[1].Core.CommitIndex));
+            Assert.That(leader.ReadStates.Single().Index, Is.EqualTo(leader.Core.CommitIndex));
             Assert.That(ready.Where(m => !m.Context.IsEmpty), Is.Empty, "no confirmation round while the lease holds");
         });
 
         // Heartbeats go out but nothing comes back: the lease lasts ElectionTimeoutTicks - LeaseClockDriftBoundTicks after the last acknowledged one.
-        net.Isolate(1);
-        net.Tick(1, options.ElectionTimeoutTicks - options.LeaseClockDriftBoundTicks - 1);
-        net[1].Core.ReadIndex(Context("still"));
-        net.ProcessReady(net[1]);
-        Assert.That(net[1].ReadStates, Has.Count.EqualTo(2));
-        net.Tick(1, 1);
-        net[1].Core.ReadIndex(Context("expired"));
-        net.ProcessReady(net[1]);
-        Assert.That(net[1].ReadStates, Has.Count.EqualTo(2), "the expired lease needs a quorum round, which cannot happen");
+        net.Isolate(leader.Id.Value);
+        net.Tick(leader.Id.Value, options.ElectionTimeoutTicks - options.LeaseClockDriftBoundTicks - 1);
+        leader.Core.ReadIndex(Context("still"));
+        net.ProcessReady(leader);
+        Assert.That(leader.ReadStates, Has.Count.EqualTo(2));
+        net.Tick(leader.Id.Value, 1);
+        leader.Core.ReadIndex(Context("expired"));
+        net.ProcessReady(leader);
+        Assert.That(leader.ReadStates, Has.Count.EqualTo(2), "the expired lease needs a quorum round, which cannot happen");
+    }
+
+    [Test]
+    public void A_leader_that_started_a_transfer_gives_up_its_lease_for_the_term()
+    {
+        var options = new RaftOptions { ReadOnlyMode = ReadOnlyMode.LeaseBased };
+        var net = new TestNetwork(1, options, 1, 2, 3);
+        for (var i = 0; i < 50 && net.Leader is null; i++)
+        {
+            net.TickAll(1);
+        }
+
+        var leader = net.Leader!;
+        var target = net.Nodes.Keys.First(id => id != leader.Id);
+        net.Isolate(target.Value);
+        leader.Core.TransferLeadership(target);
+        net.TickAll(options.ElectionTimeoutTicks + 1);
+        Assert.That(leader.Core.LeadTransferee.IsNone, Is.True, "the transfer was abandoned");
+        leader.Core.ReadIndex(Context("after transfer"));
+        var ready = leader.ProcessReady();
+        Assert.Multiple(() =>
+        {
+            Assert.That(leader.ReadStates, Is.Empty, "no lease read");
+            Assert.That(ready.Where(m => m.Type == MessageType.Heartbeat && !m.Context.IsEmpty), Is.Not.Empty, "a heartbeat round instead");
+        });
+    }
+
+    [Test]
+    public void With_lease_reads_a_freshly_started_node_ignores_vote_requests_for_an_election_timeout()
+    {
+        var options = new RaftOptions { ReadOnlyMode = ReadOnlyMode.LeaseBased };
+        var solo = new Solo(1, [1, 2, 3], options);
+        solo.Step(Make(MessageType.Vote, 2, 1, 1));
+        Assert.That(solo.Core.Vote.IsNone, Is.True, "it may have acknowledged a lease before it restarted");
+        solo.Tick(options.ElectionTimeoutTicks);
+        solo.ReadMessages();
+        solo.Step(Make(MessageType.Vote, 2, 1, solo.Core.Term + 1));
+        Assert.That(solo.Core.Vote, Is.EqualTo(N(2)));
     }
 
     [Test]

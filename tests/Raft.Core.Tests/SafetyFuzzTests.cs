@@ -39,6 +39,19 @@ public sealed class SafetyFuzzTests
         }
     }
 
+    [TestCaseSource(nameof(Seeds))]
+    public void Lease_reads_stay_linearizable_when_clocks_tick_together(int seed)
+    {
+        try
+        {
+            Run(seed, lease: true);
+        }
+        catch (Exception error) when (error is not SuccessException)
+        {
+            Assert.Fail($"seed {seed} failed: {error.Message}\nReplay: SIM_SEED={seed} dotnet test tests/Raft.Core.Tests --filter Lease_reads_stay_linearizable\n{error.StackTrace}");
+        }
+    }
+
     [Test]
     public void The_same_seed_produces_the_same_run()
     {
@@ -91,16 +104,21 @@ public sealed class SafetyFuzzTests
     private sealed record RunResult(string Fingerprint, Dictionary<MessageType, int> Delivered, int ConfigChangesApplied);
 
     /// <summary>Runs one seed; returns a fingerprint of the final state of every node and what happened.</summary>
-    private static RunResult Run(int seed)
+    /// <remarks>
+    /// With <paramref name="lease"/>, reads use <see cref="ReadOnlyMode.LeaseBased"/> and every tick advances all live nodes
+    /// together, since leases are only safe when clocks run at (nearly) the same rate.
+    /// </remarks>
+    private static RunResult Run(int seed, bool lease = false)
     {
         var rng = new Random(seed);
         var options = new RaftOptions
         {
             PreVote = rng.Next(2) == 0,
-            CheckQuorum = rng.Next(2) == 0,
+            CheckQuorum = lease || rng.Next(2) == 0,
             MaxSizePerMessageBytes = 64 + rng.Next(256),
             MaxInflightMessages = 1 + rng.Next(8),
             MaxInflightBytes = 4096,
+            ReadOnlyMode = lease ? ReadOnlyMode.LeaseBased : ReadOnlyMode.ReadIndex,
         };
         var net = new TestNetwork(seed, options, 1, 2, 3, 4, 5);
         var checker = new SafetyChecker(net);
@@ -131,6 +149,15 @@ public sealed class SafetyFuzzTests
                     if (net.Queue.Count > 0)
                     {
                         net.Queue.RemoveAt(rng.Next(net.Queue.Count));
+                    }
+
+                    break;
+                case < 63 when lease:
+                    foreach (var live in net.Live.ToList())
+                    {
+                        live.Core.Tick();
+                        checker.Check();
+                        net.ProcessReady(live);
                     }
 
                     break;
