@@ -124,6 +124,52 @@ public sealed class ReadIndexTests
     }
 
     [Test]
+    public void A_partitioned_lease_holder_stops_serving_reads_before_a_new_leader_can_commit()
+    {
+        var options = new RaftOptions { ReadOnlyMode = ReadOnlyMode.LeaseBased, LeaseClockDriftBoundTicks = 1 };
+        var net = new TestNetwork(5, options, 1, 2, 3);
+        for (var i = 0; i < 50 && net.Leader is null; i++)
+        {
+            net.TickAll(1);
+        }
+
+        var old = net.Leader!;
+        net.Propose(old.Id.Value, "a");
+        net.TickAll(1);
+        net.Isolate(old.Id.Value);
+        var floors = new Dictionary<string, ulong>();
+        TestNode? successor = null;
+        for (var round = 0; round < 40; round++)
+        {
+            net.TickAll(1);
+            if (successor is null && net.Nodes.Values.FirstOrDefault(n => n != old && n.Core.Role == RaftRole.Leader) is { } elected)
+            {
+                successor = elected;
+                net.Propose(elected.Id.Value, "b");
+            }
+
+            var context = $"r{round}";
+            floors[context] = net.Nodes.Values.Max(n => n.Core.CommitIndex);
+            if (old.Core.Role == RaftRole.Leader)
+            {
+                old.Core.ReadIndex(Context(context));
+                net.ProcessReady(old);
+            }
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(successor?.StateMachine, Is.EqualTo(new[] { "a", "b" }), "the majority elected a new leader and committed a write");
+            Assert.That(old.ReadStates, Is.Not.Empty, "the old leader served lease reads right after the partition");
+            foreach (var read in old.ReadStates)
+            {
+                var context = Encoding.UTF8.GetString(read.Context.Span);
+                Assert.That(read.Index, Is.GreaterThanOrEqualTo(floors[context]), $"read {context} saw every committed write");
+            }
+        });
+    }
+
+    [Test]
     public void A_leader_that_started_a_transfer_gives_up_its_lease_for_the_term()
     {
         var options = new RaftOptions { ReadOnlyMode = ReadOnlyMode.LeaseBased };
