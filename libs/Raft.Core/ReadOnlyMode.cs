@@ -9,7 +9,8 @@ public enum ReadOnlyMode
     /// <summary>
     /// Serve reads while the leader holds a lease: a quorum acknowledged a heartbeat less than an election timeout ago, minus
     /// <see cref="RaftOptions.LeaseClockDriftBoundTicks"/> (Raft thesis §6.4.1). Safe only if tick rates drift by less than that bound;
-    /// requires <see cref="RaftOptions.CheckQuorum"/>.
+    /// requires <see cref="RaftOptions.CheckQuorum"/>. A leader that starts a leadership transfer gives up its lease for the term, and
+    /// a freshly started node ignores vote requests for one election timeout.
     /// </summary>
     LeaseBased = 1,
 }
