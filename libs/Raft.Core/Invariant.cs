@@ -1,0 +1,15 @@
+using System.Runtime.CompilerServices;
+
+namespace Raft.Core;
+
+/// <summary>The one always-on assertion of the core: a broken invariant throws <see cref="RaftInvariantException"/> at once, in every build.</summary>
+internal static class Invariant
+{
+    public static void Holds(bool condition, string why, [CallerArgumentExpression(nameof(condition))] string expression = "")
+    {
+        if (!condition)
+        {
+            throw new RaftInvariantException($"{why} (failed: {expression})");
+        }
+    }
+}

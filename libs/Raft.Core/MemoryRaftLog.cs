@@ -1,0 +1,173 @@
+using Cluster.Core;
+
+namespace Raft.Core;
+
+/// <summary>
+/// An in-memory <see cref="IRaftLogReader"/> with the write side a host needs: append, install a snapshot, create one, compact,
+/// save the hard state. Used by tests and simulations, where "persisted" means "written here".
+/// </summary>
+/// <remarks>Not thread-safe. Element 0 of the internal list is a placeholder carrying the snapshot's index and term.</remarks>
+public sealed class MemoryRaftLog : IRaftLogReader
+{
+    private readonly List<LogEntry> _entries = [new LogEntry()];
+    private Snapshot _snapshot = Snapshot.Empty;
+
+    /// <summary>The last saved hard state.</summary>
+    public HardState HardState { get; private set; }
+
+    /// <inheritdoc />
+    public RaftInitialState InitialState => new(HardState, _snapshot.Metadata.Configuration);
+
+    /// <inheritdoc />
+    public ulong FirstIndex => _entries[0].Index + 1;
+
+    /// <inheritdoc />
+    public ulong LastIndex => _entries[0].Index + (ulong)_entries.Count - 1;
+
+    /// <inheritdoc />
+    public Snapshot Snapshot => _snapshot;
+
+    /// <summary>
+    /// Creates the log of a founding member of a new cluster: one committed configuration entry at index 1, term 1, that makes
+    /// <paramref name="voters"/> the voters. Every founding member must start from the same list.
+    /// </summary>
+    public static MemoryRaftLog CreateBootstrapped(IEnumerable<NodeId> voters)
+    {
+        ArgumentNullException.ThrowIfNull(voters);
+        var change = new ConfigChange
+        {
+            Items = [.. ConfigurationState.Normalize(voters).Select(v => new ConfigChangeItem(ConfigChangeType.AddVoter, v))],
+        };
+        if (change.Items.Count == 0)
+        {
+            throw new ArgumentException("A cluster needs at least one voter.", nameof(voters));
+        }
+
+        var log = new MemoryRaftLog();
+        log.Append([new LogEntry { Term = 1, Index = 1, Kind = EntryKind.ConfigChange, Data = change.Encode() }]);
+        log.SetHardState(new HardState(1, NodeId.None, 1));
+        return log;
+    }
+
+    /// <summary>Saves the hard state.</summary>
+    public void SetHardState(HardState state) => HardState = state;
+
+    /// <inheritdoc />
+    public ulong Term(ulong index)
+    {
+        var offset = _entries[0].Index;
+        if (index < offset)
+        {
+            throw new LogCompactedException(index, FirstIndex);
+        }
+
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(index, LastIndex);
+        return _entries[(int)(index - offset)].Term;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<LogEntry> Entries(ulong low, ulong high, long maxBytes)
+    {
+        var offset = _entries[0].Index;
+        if (low <= offset)
+        {
+            throw new LogCompactedException(low, FirstIndex);
+        }
+
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(high, LastIndex + 1);
+        var result = new List<LogEntry>();
+        long size = 0;
+        for (var i = low; i < high; i++)
+        {
+            var entry = _entries[(int)(i - offset)];
+            size += entry.SizeBytes;
+            if (result.Count > 0 && size > maxBytes)
+            {
+                break;
+            }
+
+            result.Add(entry);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Appends entries, first dropping any existing entries at or after the first new index (a follower's log is overwritten by the
+    /// leader's, Raft §5.3). Entries already covered by the snapshot are skipped.
+    /// </summary>
+    /// <exception cref="ArgumentException">The entries would leave a gap after <see cref="LastIndex"/>.</exception>
+    public void Append(IReadOnlyList<LogEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var entry in entries)
+        {
+            if (entry.Index < FirstIndex)
+            {
+                continue;
+            }
+
+            if (entry.Index > LastIndex + 1)
+            {
+                throw new ArgumentException($"Entry {entry.Index} would leave a gap after the last index {LastIndex}.", nameof(entries));
+            }
+
+            var position = (int)(entry.Index - _entries[0].Index);
+            if (position < _entries.Count)
+            {
+                _entries.RemoveRange(position, _entries.Count - position);
+            }
+
+            _entries.Add(entry);
+        }
+    }
+
+    /// <summary>Replaces the whole log with a snapshot received from the leader.</summary>
+    /// <returns>False, changing nothing, when the snapshot is older than the current one.</returns>
+    public bool ApplySnapshot(Snapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (snapshot.Index <= _snapshot.Index && _snapshot.Index > 0)
+        {
+            return false;
+        }
+
+        _snapshot = snapshot;
+        _entries.Clear();
+        _entries.Add(new LogEntry { Term = snapshot.Term, Index = snapshot.Index });
+        return true;
+    }
+
+    /// <summary>
+    /// Records a snapshot of the application's state as of <paramref name="index"/> (which must be applied, so within the log).
+    /// The entries stay until <see cref="Compact"/> discards them, so slow followers can still catch up from the log.
+    /// </summary>
+    public Snapshot CreateSnapshot(ulong index, ConfigurationState configuration, ReadOnlyMemory<byte> data)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (index <= _snapshot.Index && _snapshot.Index > 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"A snapshot at {_snapshot.Index} already exists.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(index, LastIndex);
+        _snapshot = new Snapshot(new SnapshotMetadata { Index = index, Term = Term(index), Configuration = configuration }, data);
+        return _snapshot;
+    }
+
+    /// <summary>Discards entries up to and including <paramref name="index"/>; they must be covered by the snapshot.</summary>
+    public void Compact(ulong index)
+    {
+        var offset = _entries[0].Index;
+        if (index <= offset)
+        {
+            return;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(index, _snapshot.Index);
+        var count = (int)(index - offset);
+        var placeholder = new LogEntry { Term = _entries[count].Term, Index = index };
+        _entries.RemoveRange(0, count + 1);
+        _entries.Insert(0, placeholder);
+    }
+}
