@@ -111,7 +111,13 @@ public sealed class MessageBus : IAsyncDisposable
         pending.Arm(_time, cancellationToken);
         try
         {
-            await _transport.SendAsync(destination, new Envelope(MessageKind.Request, correlationId, request), pending.SendCancellation);
+            // The common case queues at once; only a full queue (or an error to report) takes the slower
+            // path that waits for room and is cancelled by the request's deadline.
+            var envelope = new Envelope(MessageKind.Request, correlationId, request);
+            if (!_transport.TrySend(destination, envelope))
+            {
+                await _transport.SendAsync(destination, envelope, pending.CreateSendCancellation());
+            }
         }
         catch (Exception ex) when (ex is OperationCanceledException or UnknownPeerException or ObjectDisposedException)
         {
@@ -232,7 +238,8 @@ public sealed class MessageBus : IAsyncDisposable
         private readonly TimeSpan _timeout;
         private readonly Type _requestType;
         private readonly TaskCompletionSource<object> _completion;
-        private readonly CancellationTokenSource _sendCancellation = new();
+        private CancellationTokenSource? _sendCancellation;
+        private bool _finished;
         private ITimer? _timer;
         private CancellationTokenRegistration _registration;
 
@@ -250,7 +257,19 @@ public sealed class MessageBus : IAsyncDisposable
 
         public Task<object> Task => _completion.Task;
 
-        public CancellationToken SendCancellation => _sendCancellation.Token;
+        public CancellationToken CreateSendCancellation()
+        {
+            lock (this)
+            {
+                if (_finished)
+                {
+                    return new CancellationToken(canceled: true);
+                }
+
+                _sendCancellation ??= new CancellationTokenSource();
+                return _sendCancellation.Token;
+            }
+        }
 
         public void Arm(TimeProvider time, CancellationToken cancellationToken)
         {
@@ -306,7 +325,12 @@ public sealed class MessageBus : IAsyncDisposable
 
             _timer?.Dispose();
             _registration.Dispose();
-            _sendCancellation.Cancel();
+            lock (this)
+            {
+                _finished = true;
+                _sendCancellation?.Cancel();
+            }
+
             return true;
         }
     }

@@ -49,9 +49,10 @@ public sealed partial class TcpTransport
                 await Task.Delay(NextReconnectDelay(failures), _time, token);
             }
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch (Exception) when (token.IsCancellationRequested)
         {
-            // Shutdown.
+            // Shutdown: whatever the interrupted dial or connection threw (a cancellation, a TLS or
+            // handshake failure on an aborted socket) is the shutdown's doing, not an error to report.
         }
     }
 

@@ -35,7 +35,7 @@ internal static class NeedleFormat
     public static long Align(long value) => (value + Alignment - 1) & ~(long)(Alignment - 1);
 
     /// <summary>Writes a whole needle, padding included, into <paramref name="destination"/>.</summary>
-    public static void Write(Span<byte> destination, ulong key, uint alternateKey, ulong cookie, ReadOnlySpan<byte> data)
+    public static void Write(Span<byte> destination, ulong key, uint alternateKey, ulong cookie, ReadOnlySpan<byte> data, byte flags = 0)
     {
         var total = (int)NeedleBytes(data.Length);
         Invariant.Check(destination.Length >= total, "The needle buffer must hold the whole needle.");
@@ -44,8 +44,8 @@ internal static class NeedleFormat
         BinaryPrimitives.WriteUInt64LittleEndian(header[4..], cookie);
         BinaryPrimitives.WriteUInt64LittleEndian(header[12..], key);
         BinaryPrimitives.WriteUInt32LittleEndian(header[20..], alternateKey);
-        header[24] = 0;
-        header[25] = 0xFF;
+        header[24] = flags;
+        header[25] = (byte)~flags;
         BinaryPrimitives.WriteUInt16LittleEndian(header[26..], 0);
         BinaryPrimitives.WriteUInt32LittleEndian(header[28..], (uint)data.Length);
         data.CopyTo(destination[HeaderBytes..]);
@@ -63,7 +63,7 @@ internal static class NeedleFormat
     }
 
     /// <summary>Reads the header fields without checking the checksum; null when the magic or flags guard is wrong.</summary>
-    public static NeedleHeader? TryReadHeader(ReadOnlySpan<byte> header)
+    public static NeedleHeader? TryReadHeader(ReadOnlySpan<byte> header, bool tolerateTornFlags = false)
     {
         if (header.Length < HeaderBytes || BinaryPrimitives.ReadUInt32LittleEndian(header) != HeaderMagic)
         {
@@ -71,9 +71,21 @@ internal static class NeedleFormat
         }
 
         var flags = header[24];
-        if ((byte)~flags != header[25] || BinaryPrimitives.ReadUInt16LittleEndian(header[26..]) != 0)
+        if (BinaryPrimitives.ReadUInt16LittleEndian(header[26..]) != 0)
         {
             return null;
+        }
+
+        if ((byte)~flags != header[25])
+        {
+            if (!tolerateTornFlags)
+            {
+                return null;
+            }
+
+            // Only a delete rewrites the flags, and only after its tombstone is durable: a torn pair
+            // therefore belongs to a deleted needle. The checksum still guards every other field.
+            flags = DeletedFlag;
         }
 
         return new NeedleHeader(
@@ -88,9 +100,9 @@ internal static class NeedleFormat
     /// Checks a whole needle read from disk: magic numbers, flag guard, declared size, padding and checksum.
     /// </summary>
     /// <returns>The header when everything holds, otherwise null and the reason.</returns>
-    public static NeedleHeader? Verify(ReadOnlySpan<byte> needle, out string? reason)
+    public static NeedleHeader? Verify(ReadOnlySpan<byte> needle, out string? reason, bool tolerateTornFlags = false)
     {
-        var header = TryReadHeader(needle);
+        var header = TryReadHeader(needle, tolerateTornFlags);
         if (header is null)
         {
             reason = needle.Length < HeaderBytes ? "needle shorter than its header" : "bad header magic or flag guard";

@@ -110,7 +110,7 @@ public sealed partial class PhysicalVolume
     {
         if (length - position < NeedleFormat.HeaderBytes
             || await handle.ReadAsync(position, header, cancellationToken) != header.Length
-            || NeedleFormat.TryReadHeader(header) is not { } parsed
+            || NeedleFormat.TryReadHeader(header, tolerateTornFlags: true) is not { } parsed
             || parsed.DataSize > options.MaxNeedleDataBytes)
         {
             return null;
@@ -128,7 +128,7 @@ public sealed partial class PhysicalVolume
             return null;
         }
 
-        return NeedleFormat.Verify(buffer, out _) is { } verified ? (verified, needleBytes) : null;
+        return NeedleFormat.Verify(buffer, out _, tolerateTornFlags: true) is { } verified ? (verified, needleBytes) : null;
     }
 
     private static async Task<long?> AnyGoodNeedleAfterAsync(IStorageFile handle, long from, long length, byte[] header, VolumeOptions options, CancellationToken cancellationToken)

@@ -60,8 +60,8 @@ public sealed partial class PhysicalVolume
     }
 
     /// <summary>
-    /// Deletes a needle: sets its deleted flag in the volume file, makes that durable, and drops it from
-    /// the index.
+    /// Deletes a needle: appends a durable tombstone, sets the needle's deleted flag in the volume file,
+    /// and drops it from the index.
     /// </summary>
     /// <returns>False when no live needle had that key and alternate key.</returns>
     public async Task<bool> DeleteAsync(ulong key, uint alternateKey, CancellationToken cancellationToken = default)
@@ -82,10 +82,18 @@ public sealed partial class PhysicalVolume
                 }
             }
 
+            // The durable record of the delete is a tombstone needle appended to the volume; a crash
+            // can only tear it as the tail, where recovery cuts it off (the delete was not acknowledged).
+            // Setting the flag on the needle itself, as the paper does, is then a hint for readers and
+            // scans: if a crash tears those two bytes, the tombstone after them still decides.
+            var tombstone = new byte[NeedleFormat.NeedleBytes(0)];
+            NeedleFormat.Write(tombstone, key, alternateKey, cookie: 0, [], NeedleFormat.DeletedFlag);
+            ThrowIfReadOnly();
+            await AppendNeedleAsync(tombstone, cancellationToken);
+            await FlushThroughAsync(_appendedEnd, cancellationToken, force: true);
             var flags = new byte[2];
             NeedleFormat.WriteFlags(flags, NeedleFormat.DeletedFlag);
             await _file.Handle.WriteAsync(location.Offset + NeedleFormat.FlagsOffset, flags, cancellationToken);
-            await FlushThroughAsync(_appendedEnd, cancellationToken, force: true);
             lock (_indexLock)
             {
                 _index.Remove(key, alternateKey);
@@ -135,7 +143,7 @@ public sealed partial class PhysicalVolume
                 running = _flushInProgress;
                 if (running is null)
                 {
-                    mine = new TaskCompletionSource();
+                    mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     _flushInProgress = mine.Task;
                 }
             }
@@ -148,11 +156,11 @@ public sealed partial class PhysicalVolume
 
             force = false;
             var target = Interlocked.Read(ref _appendedEnd);
+            Exception? failure = null;
             try
             {
                 await _file.Handle.FlushAsync(CancellationToken.None);
                 ApplyDurable(target);
-                mine!.SetResult();
             }
             catch (Exception ex)
             {
@@ -160,16 +168,23 @@ public sealed partial class PhysicalVolume
                 // unknown, so the volume stops taking writes rather than acknowledge on a guess.
                 _readOnlyReason = "an fsync failed: " + ex.Message;
                 FailPending();
-                mine!.SetException(ex);
-                throw;
+                failure = ex;
             }
-            finally
+
+            // Clear the running flush before waking its waiters, so that a waiter whose bytes it did
+            // not cover starts the next one instead of finding this one again.
+            lock (_flushLock)
             {
-                lock (_flushLock)
-                {
-                    _flushInProgress = null;
-                }
+                _flushInProgress = null;
             }
+
+            if (failure is not null)
+            {
+                mine!.SetException(failure);
+                throw failure;
+            }
+
+            mine!.SetResult();
         }
     }
 

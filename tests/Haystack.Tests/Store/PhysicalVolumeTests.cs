@@ -171,23 +171,6 @@ public sealed class PhysicalVolumeTests
     }
 
     [Test]
-    public async Task Concurrent_writes_share_fsyncs()
-    {
-        var storage = new InstrumentedStorage(_storage);
-        await using var volume = await PhysicalVolume.CreateAsync(storage, 1);
-        var before = storage.Flushes;
-
-        // Sixteen writer threads, as a server's request handlers would be.
-        await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 16 },
-            async (i, ct) => await volume.WriteAsync((ulong)i, 0, 1, Blob(i, 4096), ct));
-
-        var flushes = storage.Flushes - before;
-        TestContext.Out.WriteLine($"200 concurrent writes took {flushes} fsyncs");
-        Assert.That(flushes, Is.LessThan(200));
-        Assert.That(volume.NeedleCount, Is.EqualTo(200));
-    }
-
-    [Test]
     public async Task Compaction_reclaims_space_and_keeps_every_live_needle()
     {
         await using var volume = await PhysicalVolume.CreateAsync(_storage, 1);
