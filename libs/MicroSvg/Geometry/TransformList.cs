@@ -88,7 +88,8 @@ internal static class TransformList
     {
         string F(double v) => SvgNumber.Format(v, factorDecimals);
         string T(double v) => SvgNumber.Format(v, translateDecimals);
-        string Join(params string[] parts) => JoinNumbers(parts);
+        // Some renderers split transform arguments on separators only, so every argument gets one.
+        string Join(params string[] parts) => string.Join(' ', parts);
 
         var a = F(m.A);
         var b = F(m.B);

@@ -35,6 +35,13 @@ internal sealed class MergePathsPass : ISvgPass
         return true;
     }
 
+    /// <summary>
+    /// Rasterizers take faster, slightly different anti-aliasing paths for single convex contours, so
+    /// only paths that already have several contours (and no arcs, which become conics) are merged.
+    /// </summary>
+    private static bool IsRasterizedAlike(List<PathCommand> commands) =>
+        commands.Count(c => c.Command == 'M') >= 2 && !commands.Any(c => c.Command == 'A');
+
     private static (double MinX, double MinY, double MaxX, double MaxY)? Bounds(List<PathCommand> commands)
     {
         double minX = double.MaxValue, minY = double.MaxValue, maxX = double.MinValue, maxY = double.MinValue;
@@ -104,7 +111,8 @@ internal sealed class MergePathsPass : ISvgPass
             SvgElement? target = null;
             for (var i = 0; i < element.Children.Count; i++)
             {
-                if (element.Children[i] is not SvgElement { Name: "path" } path || !this.IsMergeable(path) || !PathParser.TryParse(path.Get("d")!, out var commands) || Bounds(commands) is not { } box)
+                if (element.Children[i] is not SvgElement { Name: "path" } path || !this.IsMergeable(path) || !PathParser.TryParse(path.Get("d")!, out var commands)
+                    || !IsRasterizedAlike(commands) || Bounds(commands) is not { } box)
                 {
                     target = null;
                     continue;

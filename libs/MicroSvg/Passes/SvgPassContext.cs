@@ -7,6 +7,12 @@ namespace MicroSvg.Passes;
 /// <summary>What a pass sees: the document, the options, its statistics and shared analysis.</summary>
 internal sealed class SvgPassContext
 {
+    /// <summary>
+    /// log10 of the image size divided by the largest rounding step: 4.6 keeps steps under 1/40000 of the
+    /// image (4 decimals for a 24-unit icon). Coarser steps measurably flip anti-aliased edge pixels.
+    /// </summary>
+    internal static double PrecisionBias { get; set; } = 4.6;
+
     private readonly Dictionary<SvgElement, (double Scale, int Extra)> spaces = new(ReferenceEqualityComparer.Instance);
     private double? viewBoxSize;
 
@@ -188,7 +194,7 @@ internal sealed class SvgPassContext
         }
 
         var (scale, extra) = this.SpaceOf(includeOwnTransform ? element : element.Parent);
-        var d = (int)Math.Ceiling(Math.Log10(scale / this.ViewBoxSize) + 4.3) + extra;
+        var d = (int)Math.Ceiling(Math.Log10(scale / this.ViewBoxSize) + PrecisionBias) + extra;
         return Math.Clamp(d, 0, SvgMinifierOptions.MaxPrecision);
     }
 
