@@ -10,6 +10,9 @@ namespace MicroSvg.Geometry;
 /// </summary>
 internal static class PathOptimizer
 {
+    /// <summary>How far (in rounding steps) an implied cubic control point may move when a cubic is written as a quadratic.</summary>
+    internal static long QuadraticToleranceSteps { get; set; } = 1;
+
     /// <summary>What the optimizer may assume about how the path is painted.</summary>
     [Flags]
     public enum Allowances
@@ -144,6 +147,14 @@ internal static class PathOptimizer
         for (var i = 0; i < segments.Count; i++)
         {
             var s = segments[i];
+
+            // A cubic that is a degree-elevated quadratic (within one rounding step) is written as the quadratic.
+            if (s.C == 'C' && TryQuadratic(cx, cy, s, out var qx, out var qy))
+            {
+                s.C = 'Q';
+                (s.X1, s.Y1) = (qx, qy);
+            }
+
             if (fillOnly && noMarkers)
             {
                 if (s.C is 'C' && s.X1 == cx && s.Y1 == cy && s.X2 == s.X && s.Y2 == s.Y)
@@ -171,6 +182,12 @@ internal static class PathOptimizer
                 if (s.C == 'L' && s.X == sx && s.Y == sy && i + 1 < segments.Count && segments[i + 1].C == 'Z')
                 {
                     continue;
+                }
+
+                // A fill closes every subpath anyway: a final line back to the start is a closepath.
+                if (s.C == 'L' && s.X == sx && s.Y == sy && (i + 1 == segments.Count || segments[i + 1].C == 'M'))
+                {
+                    s.C = 'Z';
                 }
             }
             else if (s.C == 'A' && s.X == cx && s.Y == cy && noMarkers)
@@ -201,6 +218,24 @@ internal static class PathOptimizer
 
         segments.Clear();
         segments.AddRange(output);
+    }
+
+    /// <summary>
+    /// A cubic (p0, c1, c2, p3) equals the quadratic (p0, q, p3) when c1 = (p0 + 2q) / 3 and
+    /// c2 = (p3 + 2q) / 3. Accepts q when both implied control points land within one rounding step.
+    /// </summary>
+    private static bool TryQuadratic(long x0, long y0, Segment s, out long qx, out long qy)
+    {
+        // Twice the candidate control point from each end, in exact integer arithmetic.
+        var ax = (3 * s.X1) - x0;
+        var ay = (3 * s.Y1) - y0;
+        var bx = (3 * s.X2) - s.X;
+        var by = (3 * s.Y2) - s.Y;
+        qx = (long)Math.Round((ax + bx) / 4.0, MidpointRounding.AwayFromZero);
+        qy = (long)Math.Round((ay + by) / 4.0, MidpointRounding.AwayFromZero);
+        var limit = 3 * QuadraticToleranceSteps;
+        return Math.Abs(x0 + (2 * qx) - (3 * s.X1)) <= limit && Math.Abs(y0 + (2 * qy) - (3 * s.Y1)) <= limit
+            && Math.Abs(s.X + (2 * qx) - (3 * s.X2)) <= limit && Math.Abs(s.Y + (2 * qy) - (3 * s.Y2)) <= limit;
     }
 
     private static string Write(List<Segment> segments, int decimals)

@@ -75,6 +75,16 @@ internal sealed class RemoveDefaultsPass : ISvgPass
                 return Same(value, nonInherited);
             }
 
+            if (SvgNames.Inheritable.Contains(name) && element.Parent is { } holder && !SvgPassContext.MayBeReused(element))
+            {
+                // Inheriting gives the same value: the attribute says nothing.
+                var fromParent = SvgPassContext.GetInherited(holder, name);
+                if (value == "inherit" || (fromParent is not null && fromParent != "?" && fromParent.Trim() == value))
+                {
+                    return true;
+                }
+            }
+
             if (SvgNames.InheritableDefaults.TryGetValue(name, out var inherited))
             {
                 return Same(value, inherited) && element.Parent is { } parent && SvgPassContext.GetInherited(parent, name) is null

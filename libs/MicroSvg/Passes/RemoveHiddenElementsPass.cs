@@ -67,6 +67,11 @@ internal sealed class RemoveHiddenElementsPass : ISvgPass
                 return true;
             }
 
+            if (SvgNames.Shapes.Contains(name) && this.PaintsNothing(element))
+            {
+                return true;
+            }
+
             return name switch
             {
                 "path" => element.Get("d") is not { } d || string.IsNullOrWhiteSpace(d),
@@ -77,6 +82,30 @@ internal sealed class RemoveHiddenElementsPass : ISvgPass
                 "image" => IsZero(element, "width") || IsZero(element, "height"),
                 _ => false,
             };
+        }
+
+        /// <summary>
+        /// A shape with neither fill nor stroke draws nothing, unless markers, a filter or mask above it
+        /// (whose region may depend on its bounding box) or a clip path (which uses geometry only) see it.
+        /// </summary>
+        private bool PaintsNothing(SvgElement element)
+        {
+            if (context.HasMarkers || SvgPassContext.MayBeReused(element))
+            {
+                return false;
+            }
+
+            for (var e = element; e is not null; e = e.Parent)
+            {
+                if (e.Has("filter") || e.Has("mask") || e.Has("clip-path") || (e.Get("style") is { } style && (style.Contains("filter", StringComparison.Ordinal) || style.Contains("mask", StringComparison.Ordinal) || style.Contains("clip", StringComparison.Ordinal))))
+                {
+                    return false;
+                }
+            }
+
+            var fill = SvgPassContext.GetInherited(element, "fill");
+            var stroke = SvgPassContext.GetInherited(element, "stroke");
+            return fill is not null && fill.Trim() == "none" && (stroke is null || stroke.Trim() == "none");
         }
 
         /// <summary>Zero when explicitly zero (or, for circle r, missing, which also means zero).</summary>
