@@ -10,8 +10,8 @@ namespace MicroSvg.Geometry;
 /// </summary>
 internal static class PathOptimizer
 {
-    /// <summary>How far (in rounding steps) an implied cubic control point may move when a cubic is written as a quadratic.</summary>
-    internal static long QuadraticToleranceSteps { get; set; } = 1;
+    /// <summary>Experiment switch: write every segment absolute.</summary>
+    internal static bool AbsoluteOnly { get; set; }
 
     /// <summary>What the optimizer may assume about how the path is painted.</summary>
     [Flags]
@@ -45,11 +45,13 @@ internal static class PathOptimizer
         var angleDecimals = Math.Min(decimals + 2, 12);
         var result = new List<Segment>(commands.Count);
         long cx = 0, cy = 0, sx = 0, sy = 0;
+        double ox = 0, oy = 0, osx = 0, osy = 0;
         var previous = default(Segment);
         foreach (var p in commands)
         {
             var s = default(Segment);
             s.C = p.Command;
+            s.RadiusDecimals = decimals;
             if (!SvgNumber.TryScale(p.X, decimals, out s.X) || !SvgNumber.TryScale(p.Y, decimals, out s.Y))
             {
                 return null;
@@ -92,15 +94,18 @@ internal static class PathOptimizer
                         break;
                     }
 
-                    if (!Scale(Math.Abs(p.Rx), Math.Abs(p.Ry), decimals, out s.Rx, out s.Ry)
-                        || !SvgNumber.TryScale(p.Angle, angleDecimals, out s.Angle)
-                        || !CloseEnough(s.Rx, Math.Abs(p.Rx), decimals) || !CloseEnough(s.Ry, Math.Abs(p.Ry), decimals))
+                    if (!SvgNumber.TryScale(p.Angle, angleDecimals, out s.Angle))
                     {
                         return null;
                     }
 
                     s.LargeArc = p.LargeArc;
                     s.Sweep = p.Sweep;
+                    if (!RoundRadii(ref s, p, ox, oy, cx, cy, decimals))
+                    {
+                        return null;
+                    }
+
                     break;
                 case 'Z':
                     (s.X, s.Y) = (sx, sy);
@@ -118,9 +123,11 @@ internal static class PathOptimizer
             if (s.C == 'M')
             {
                 (sx, sy) = (s.X, s.Y);
+                (osx, osy) = (p.X, p.Y);
             }
 
             (cx, cy) = (s.X, s.Y);
+            (ox, oy) = p.Command == 'Z' ? (osx, osy) : (p.X, p.Y);
             result.Add(s);
             previous = s;
         }
@@ -128,9 +135,34 @@ internal static class PathOptimizer
         return result;
     }
 
-    /// <summary>Radii are scaled up by renderers when too small, so their ratio must survive rounding.</summary>
-    private static bool CloseEnough(long scaled, double original, int decimals) =>
-        Math.Abs((scaled / SvgNumber.Pow10(decimals)) - original) <= original * 0.01;
+    /// <summary>
+    /// Rounds arc radii with as few decimals as keep the arc's centre and radii (after the renderer's
+    /// scale-up of too-small radii) within two rounding steps of the original. Arcs close to a
+    /// half ellipse are ill-conditioned: a tiny radius change moves the centre a lot.
+    /// </summary>
+    private static bool RoundRadii(ref Segment s, PathCommand p, double x0, double y0, long cx, long cy, int decimals)
+    {
+        var step = 1 / SvgNumber.Pow10(decimals);
+        var original = ArcGeometry.Center(x0, y0, p.X, p.Y, p.Rx, p.Ry, p.Angle, p.LargeArc, p.Sweep);
+        for (var d = decimals; d <= Math.Min(decimals + 6, SvgMinifierOptions.MaxPrecision); d++)
+        {
+            if (!Scale(Math.Abs(p.Rx), Math.Abs(p.Ry), d, out s.Rx, out s.Ry) || s.Rx == 0 || s.Ry == 0)
+            {
+                continue;
+            }
+
+            var scale = SvgNumber.Pow10(decimals);
+            var rounded = ArcGeometry.Center(cx / scale, cy / scale, s.X / scale, s.Y / scale, s.Rx / SvgNumber.Pow10(d), s.Ry / SvgNumber.Pow10(d), s.Angle / SvgNumber.Pow10(Math.Min(decimals + 2, 12)), s.LargeArc, s.Sweep);
+            if (Math.Abs(original.Cx - rounded.Cx) <= 2 * step && Math.Abs(original.Cy - rounded.Cy) <= 2 * step
+                && Math.Abs(original.Rx - rounded.Rx) <= 2 * step && Math.Abs(original.Ry - rounded.Ry) <= 2 * step)
+            {
+                s.RadiusDecimals = d;
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool Scale(double x, double y, int decimals, out long sx, out long sy)
     {
@@ -147,13 +179,6 @@ internal static class PathOptimizer
         for (var i = 0; i < segments.Count; i++)
         {
             var s = segments[i];
-
-            // A cubic that is a degree-elevated quadratic (within one rounding step) is written as the quadratic.
-            if (s.C == 'C' && TryQuadratic(cx, cy, s, out var qx, out var qy))
-            {
-                s.C = 'Q';
-                (s.X1, s.Y1) = (qx, qy);
-            }
 
             if (fillOnly && noMarkers)
             {
@@ -220,24 +245,6 @@ internal static class PathOptimizer
         segments.AddRange(output);
     }
 
-    /// <summary>
-    /// A cubic (p0, c1, c2, p3) equals the quadratic (p0, q, p3) when c1 = (p0 + 2q) / 3 and
-    /// c2 = (p3 + 2q) / 3. Accepts q when both implied control points land within one rounding step.
-    /// </summary>
-    private static bool TryQuadratic(long x0, long y0, Segment s, out long qx, out long qy)
-    {
-        // Twice the candidate control point from each end, in exact integer arithmetic.
-        var ax = (3 * s.X1) - x0;
-        var ay = (3 * s.Y1) - y0;
-        var bx = (3 * s.X2) - s.X;
-        var by = (3 * s.Y2) - s.Y;
-        qx = (long)Math.Round((ax + bx) / 4.0, MidpointRounding.AwayFromZero);
-        qy = (long)Math.Round((ay + by) / 4.0, MidpointRounding.AwayFromZero);
-        var limit = 3 * QuadraticToleranceSteps;
-        return Math.Abs(x0 + (2 * qx) - (3 * s.X1)) <= limit && Math.Abs(y0 + (2 * qy) - (3 * s.Y1)) <= limit
-            && Math.Abs(s.X + (2 * qx) - (3 * s.X2)) <= limit && Math.Abs(s.Y + (2 * qy) - (3 * s.Y2)) <= limit;
-    }
-
     private static string Write(List<Segment> segments, int decimals)
     {
         var writer = new PathWriter(decimals);
@@ -248,7 +255,7 @@ internal static class PathOptimizer
             switch (s.C)
             {
                 case 'M':
-                    writer.Choose('M', [s.X, s.Y], [s.X - cx, s.Y - cy], isFirst: writer.IsEmpty);
+                    writer.Choose('M', [s.X, s.Y], [s.X - cx, s.Y - cy], s.X, s.Y, isFirst: writer.IsEmpty);
                     (sx, sy) = (s.X, s.Y);
                     break;
                 case 'Z':
@@ -257,15 +264,15 @@ internal static class PathOptimizer
                 case 'L':
                     if (s.Y == cy && s.X != cx)
                     {
-                        writer.Choose('H', [s.X], [s.X - cx]);
+                        writer.Choose('H', [s.X], [s.X - cx], s.X, s.Y);
                     }
                     else if (s.X == cx)
                     {
-                        writer.Choose('V', [s.Y], [s.Y - cy]);
+                        writer.Choose('V', [s.Y], [s.Y - cy], s.X, s.Y);
                     }
                     else
                     {
-                        writer.Choose('L', [s.X, s.Y], [s.X - cx, s.Y - cy]);
+                        writer.Choose('L', [s.X, s.Y], [s.X - cx, s.Y - cy], s.X, s.Y);
                     }
 
                     break;
@@ -273,11 +280,11 @@ internal static class PathOptimizer
                     var reflected = previous.C == 'C' ? ((2 * cx) - previous.X2, (2 * cy) - previous.Y2) : (cx, cy);
                     if ((s.X1, s.Y1) == reflected)
                     {
-                        writer.Choose('S', [s.X2, s.Y2, s.X, s.Y], [s.X2 - cx, s.Y2 - cy, s.X - cx, s.Y - cy]);
+                        writer.Choose('S', [s.X2, s.Y2, s.X, s.Y], [s.X2 - cx, s.Y2 - cy, s.X - cx, s.Y - cy], s.X, s.Y);
                     }
                     else
                     {
-                        writer.Choose('C', [s.X1, s.Y1, s.X2, s.Y2, s.X, s.Y], [s.X1 - cx, s.Y1 - cy, s.X2 - cx, s.Y2 - cy, s.X - cx, s.Y - cy]);
+                        writer.Choose('C', [s.X1, s.Y1, s.X2, s.Y2, s.X, s.Y], [s.X1 - cx, s.Y1 - cy, s.X2 - cx, s.Y2 - cy, s.X - cx, s.Y - cy], s.X, s.Y);
                     }
 
                     break;
@@ -285,16 +292,16 @@ internal static class PathOptimizer
                     var mirrored = previous.C == 'Q' ? ((2 * cx) - previous.X1, (2 * cy) - previous.Y1) : (cx, cy);
                     if ((s.X1, s.Y1) == mirrored)
                     {
-                        writer.Choose('T', [s.X, s.Y], [s.X - cx, s.Y - cy]);
+                        writer.Choose('T', [s.X, s.Y], [s.X - cx, s.Y - cy], s.X, s.Y);
                     }
                     else
                     {
-                        writer.Choose('Q', [s.X1, s.Y1, s.X, s.Y], [s.X1 - cx, s.Y1 - cy, s.X - cx, s.Y - cy]);
+                        writer.Choose('Q', [s.X1, s.Y1, s.X, s.Y], [s.X1 - cx, s.Y1 - cy, s.X - cx, s.Y - cy], s.X, s.Y);
                     }
 
                     break;
                 case 'A':
-                    writer.ChooseArc(s.Rx, s.Ry, s.Angle, s.LargeArc, s.Sweep, s.X, s.Y, s.X - cx, s.Y - cy);
+                    writer.ChooseArc(s.Rx, s.Ry, s.RadiusDecimals, s.Angle, s.LargeArc, s.Sweep, s.X, s.Y, s.X - cx, s.Y - cy);
                     break;
             }
 
@@ -317,6 +324,7 @@ internal static class PathOptimizer
         public long Rx;
         public long Ry;
         public long Angle;
+        public int RadiusDecimals;
         public bool LargeArc;
         public bool Sweep;
     }
@@ -326,7 +334,16 @@ internal static class PathOptimizer
     {
         private readonly StringBuilder text = new();
         private readonly int angleDecimals = Math.Min(decimals + 2, 12);
+        private readonly double step = 1 / SvgNumber.Pow10(decimals);
         private char lastCommand;
+
+        // Renderers parse path data into single-precision floats and add relative offsets to a
+        // single-precision current point, so long relative runs drift. The writer replays that
+        // arithmetic and falls back to an absolute segment before the drift reaches a tenth of a step.
+        private float currentX;
+        private float currentY;
+        private float startX;
+        private float startY;
         private string lastNumber = string.Empty;
         private bool lastWasFlag;
 
@@ -334,50 +351,81 @@ internal static class PathOptimizer
 
         public void Close()
         {
+            (this.currentX, this.currentY) = (this.startX, this.startY);
             this.text.Append('z');
             this.lastCommand = 'z';
             this.lastNumber = string.Empty;
             this.lastWasFlag = false;
         }
 
-        public void Choose(char command, long[] absolute, long[] relative, bool isFirst = false)
+        public void Choose(char command, long[] absolute, long[] relative, long endX, long endY, bool isFirst = false)
         {
-            var abs = Format(absolute);
-            if (isFirst)
+            var abs = this.Format(absolute);
+            var useRelative = false;
+            string[]? rel = null;
+            if (!isFirst && !AbsoluteOnly && this.RelativeIsStable(command, relative, endX, endY))
             {
-                this.Emit(command, abs);
-                return;
+                rel = this.Format(relative);
+                useRelative = this.Measure(char.ToLowerInvariant(command), rel) <= this.Measure(command, abs);
             }
 
-            var rel = Format(relative);
-            var lower = char.ToLowerInvariant(command);
-            if (this.Measure(lower, rel) <= this.Measure(command, abs))
+            if (useRelative)
             {
-                this.Emit(lower, rel);
+                this.Emit(char.ToLowerInvariant(command), rel!);
+                this.Advance(command, relative, relative: true);
             }
             else
             {
                 this.Emit(command, abs);
+                this.Advance(command, absolute, relative: false);
+            }
+
+            if (command == 'M')
+            {
+                (this.startX, this.startY) = (this.currentX, this.currentY);
             }
         }
 
-        public void ChooseArc(long rx, long ry, long angle, bool large, bool sweep, long x, long y, long dx, long dy)
+        public void ChooseArc(long rx, long ry, int radiusDecimals, long angle, bool large, bool sweep, long x, long y, long dx, long dy)
         {
-            var abs = new[] { this.Number(rx), this.Number(ry), SvgNumber.FormatScaled(angle, this.angleDecimals), large ? "1" : "0", sweep ? "1" : "0", this.Number(x), this.Number(y) };
+            var stable = this.RelativeIsStable('A', [dx, dy], x, y);
+            var abs = new[] { SvgNumber.FormatScaled(rx, radiusDecimals), SvgNumber.FormatScaled(ry, radiusDecimals), SvgNumber.FormatScaled(angle, this.angleDecimals), large ? "1" : "0", sweep ? "1" : "0", this.Number(x), this.Number(y) };
             var rel = (string[])abs.Clone();
             rel[5] = this.Number(dx);
             rel[6] = this.Number(dy);
-            if (this.Measure('a', rel) <= this.Measure('A', abs))
+            if (stable && !AbsoluteOnly && this.Measure('a', rel) <= this.Measure('A', abs))
             {
                 this.Emit('a', rel);
+                this.Advance('A', [dx, dy], relative: true);
             }
             else
             {
                 this.Emit('A', abs);
+                this.Advance('A', [x, y], relative: false);
             }
         }
 
         public override string ToString() => this.text.ToString();
+
+        private bool RelativeIsStable(char command, long[] relative, long endX, long endY)
+        {
+            var (x, y) = this.Replay(command, relative, relative: true);
+            return Math.Abs(x - (endX * this.step)) <= this.step / 10 && Math.Abs(y - (endY * this.step)) <= this.step / 10;
+        }
+
+        private void Advance(char command, long[] values, bool relative) => (this.currentX, this.currentY) = this.Replay(command, values, relative);
+
+        /// <summary>The end point as a renderer computes it in single precision.</summary>
+        private (float X, float Y) Replay(char command, long[] values, bool relative)
+        {
+            float F(long v) => (float)(v * this.step);
+            return command switch
+            {
+                'H' => (relative ? this.currentX + F(values[0]) : F(values[0]), this.currentY),
+                'V' => (this.currentX, relative ? this.currentY + F(values[0]) : F(values[0])),
+                _ => relative ? (this.currentX + F(values[^2]), this.currentY + F(values[^1])) : (F(values[^2]), F(values[^1])),
+            };
+        }
 
         private string Number(long scaled) => SvgNumber.FormatScaled(scaled, decimals);
 

@@ -56,7 +56,8 @@ internal sealed class CleanupNumericValuesPass : ISvgPass
             return null;
         }
 
-        return TransformList.JoinNumbers(numbers.Select(n => SvgNumber.Format(n, decimals)).ToList());
+        // Renderers split these lists on separators (unlike path data), so every number gets a space.
+        return string.Join(' ', numbers.Select(n => SvgNumber.Format(n, decimals)));
     }
 
     private sealed class Visitor(SvgPassContext context) : SvgVisitor

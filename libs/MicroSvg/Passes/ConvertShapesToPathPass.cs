@@ -4,7 +4,7 @@ using MicroSvg.Geometry;
 namespace MicroSvg.Passes;
 
 /// <summary>
-/// Converts rect (square corners), line, polyline and polygon to an equivalent path when the result
+/// Converts line, polyline and polygon to an equivalent path when the result
 /// is shorter. The path starts where the shape starts and runs the same way, so dashes are unchanged;
 /// skipped when markers, style sheets or animations exist.
 /// </summary>
@@ -12,7 +12,7 @@ internal sealed class ConvertShapesToPathPass : ISvgPass
 {
     public string Name => "convertShapeToPath";
 
-    public string Description => "Converts rect, line, polyline and polygon to <path> when shorter; never with markers, style sheets or animations.";
+    public string Description => "Converts line, polyline and polygon to <path> when shorter (rect stays: its anti-aliasing differs); never with markers, style sheets or animations.";
 
     public SvgVisitor CreateVisitor(SvgPassContext context) => new Visitor(context);
 
@@ -29,7 +29,8 @@ internal sealed class ConvertShapesToPathPass : ISvgPass
 
             var (commands, consumed) = element.Name switch
             {
-                "rect" => Rect(element),
+                // Renderers fill rectangles with exact-area anti-aliasing and paths with a scan converter, so
+                // edge pixels would differ: rect stays a rect.
                 "line" => Line(element),
                 "polyline" => Poly(element, close: false),
                 "polygon" => Poly(element, close: true),
@@ -62,26 +63,6 @@ internal sealed class ConvertShapesToPathPass : ISvgPass
             }
 
             return true;
-        }
-
-        private static (List<PathCommand>?, string[]) Rect(SvgElement e)
-        {
-            string[] names = ["x", "y", "width", "height", "rx", "ry"];
-            if ((e.Get("rx") is { } rx && NumberList.ParseLength(rx) != 0) || (e.Get("ry") is { } ry && NumberList.ParseLength(ry) != 0))
-            {
-                return (null, names);
-            }
-
-            var x = Length(e, "x");
-            var y = Length(e, "y");
-            var w = Length(e, "width", required: true);
-            var h = Length(e, "height", required: true);
-            if (x is null || y is null || w is not > 0 || h is not > 0)
-            {
-                return (null, names);
-            }
-
-            return ([Move(x.Value, y.Value), LineTo(x.Value + w.Value, y.Value), LineTo(x.Value + w.Value, y.Value + h.Value), LineTo(x.Value, y.Value + h.Value), Close(x.Value, y.Value)], names);
         }
 
         private static (List<PathCommand>?, string[]) Line(SvgElement e)

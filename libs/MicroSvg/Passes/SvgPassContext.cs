@@ -8,10 +8,11 @@ namespace MicroSvg.Passes;
 internal sealed class SvgPassContext
 {
     /// <summary>
-    /// log10 of the image size divided by the largest rounding step: 4.6 keeps steps under 1/40000 of the
-    /// image (4 decimals for a 24-unit icon). Coarser steps measurably flip anti-aliased edge pixels.
+    /// log10 of the image size divided by the largest rounding step: 5.7 keeps steps under 1/500000 of
+    /// the image (5 decimals for a 24-unit icon, 3 for a 500-unit drawing). Rasterizers sample edges on
+    /// sub-pixel grids, so even a thousandth of a pixel flips some anti-aliased edge pixels.
     /// </summary>
-    internal static double PrecisionBias { get; set; } = 4.6;
+    internal static double PrecisionBias { get; set; } = 5.7;
 
     private readonly Dictionary<SvgElement, (double Scale, int Extra)> spaces = new(ReferenceEqualityComparer.Instance);
     private double? viewBoxSize;
