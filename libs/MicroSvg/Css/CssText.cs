@@ -140,6 +140,11 @@ internal static class CssText
                 sb.Length--;
             }
 
+            if (c == ':' && IsDeclarationColon(css, i))
+            {
+                pendingSpace = false;
+            }
+
             FlushSpace(sb, ref pendingSpace, c);
             if (c == ':' && IsDeclarationColon(css, i))
             {
