@@ -137,9 +137,10 @@ public static class SvgMinifier
         while (iterations < maxIterations)
         {
             iterations++;
+            var facts = new SvgPassContext(document, options, new SvgPassStatistics("facts"));
             for (var i = 0; i < enabled.Length; i++)
             {
-                enabled[i].CreateVisitor(new SvgPassContext(document, options, statistics[i])).Walk(document);
+                enabled[i].CreateVisitor(new SvgPassContext(document, options, statistics[i], facts)).Walk(document);
             }
 
             var output = SvgSerializer.Serialize(document, pretty: false);

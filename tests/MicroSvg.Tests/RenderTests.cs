@@ -18,6 +18,7 @@ public sealed class RenderTests
         var visiblyChanged = new ConcurrentBag<string>();
         var failures = new ConcurrentBag<string>();
         var unrenderable = 0;
+        var refused = 0;
         long bytesIn = 0, bytesOut = 0;
         Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = 2 }, file =>
         {
@@ -26,6 +27,12 @@ public sealed class RenderTests
             try
             {
                 result = SvgMinifier.Minify(text);
+            }
+            catch (SvgParseException exception) when (exception.Kind == SvgParseErrorKind.DtdRefused)
+            {
+                // Illustrator files declare entities in a DTD; refusing them is the documented behaviour.
+                Interlocked.Increment(ref refused);
+                return;
             }
             catch (SvgParseException exception)
             {
@@ -57,8 +64,8 @@ public sealed class RenderTests
             }
         });
 
-        var rendered = files.Count - unrenderable - failures.Count;
-        TestContext.Out.WriteLine($"Corpus: {files.Count} files ({(Corpus.Full ? "full" : "sample")}), {rendered} compared, {unrenderable} not renderable by Svg.Skia, {failures.Count} refused.");
+        var rendered = files.Count - unrenderable - failures.Count - refused;
+        TestContext.Out.WriteLine($"Corpus: {files.Count} files ({(Corpus.Full ? "full" : "sample")}), {rendered} compared, {unrenderable} not renderable by Svg.Skia, {refused} refused (DTD entities), {failures.Count} failed to parse.");
         TestContext.Out.WriteLine($"Bytes: {bytesIn} -> {bytesOut} ({(double)bytesOut / Math.Max(1, bytesIn):P1}).");
         TestContext.Out.WriteLine($"Changed (>0.1% pixels): {changed.Count}; visibly changed (>1%): {visiblyChanged.Count}.");
         foreach (var line in changed.Order(StringComparer.Ordinal).Take(50))
@@ -68,7 +75,7 @@ public sealed class RenderTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(failures, Is.Empty, "Corpus files refused by the parser");
+            Assert.That(failures, Is.Empty, "Corpus files the parser failed on");
             Assert.That(rendered, Is.GreaterThan(files.Count * 9 / 10), "Too few files could be rendered to prove anything");
             Assert.That(visiblyChanged, Is.Empty, "Files visibly changed by minification");
             Assert.That(changed.Count, Is.LessThan(Math.Max(1, rendered / 100.0)), "Under 1% of files may change at all");

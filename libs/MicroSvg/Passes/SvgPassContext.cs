@@ -17,11 +17,20 @@ internal sealed class SvgPassContext
     private readonly Dictionary<SvgElement, (double Scale, int Extra)> spaces = new(ReferenceEqualityComparer.Instance);
     private double? viewBoxSize;
 
-    public SvgPassContext(SvgDocument document, SvgMinifierOptions options, SvgPassStatistics statistics)
+    public SvgPassContext(SvgDocument document, SvgMinifierOptions options, SvgPassStatistics statistics, SvgPassContext? facts = null)
     {
         this.Document = document;
         this.Options = options;
         this.Statistics = statistics;
+        if (facts is not null)
+        {
+            // Facts only turn from true to false as passes remove content, so reusing them within one
+            // iteration of the pass list stays conservative.
+            (this.HasStyleSheet, this.HasScript, this.HasAnimation, this.HasMarkers) = (facts.HasStyleSheet, facts.HasScript, facts.HasAnimation, facts.HasMarkers);
+            this.viewBoxSize = facts.viewBoxSize;
+            return;
+        }
+
         foreach (var element in document.Root.DescendantsAndSelf())
         {
             var name = element.LocalName;

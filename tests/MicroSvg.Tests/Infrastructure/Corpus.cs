@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace MicroSvg.Tests.Infrastructure;
 
 /// <summary>
-/// The real-world corpus: pinned npm packages installed by <c>corpus/install.sh</c> into a cache
-/// outside git. A fixed sample runs by default; <c>MICROSVG_FULL_CORPUS=1</c> runs every file.
+/// The real-world corpus: pinned npm packages (icons, flags, emoji) and the pinned Debian openclipart
+/// package (editor-authored drawings), installed by <c>corpus/install.sh</c> into a cache outside git. A fixed sample runs by default; <c>MICROSVG_FULL_CORPUS=1</c> runs every file.
 /// </summary>
 internal static class Corpus
 {
@@ -21,6 +21,7 @@ internal static class Corpus
         ("tabler-outline", "node_modules/@tabler/icons/icons/outline"),
         ("tabler-filled", "node_modules/@tabler/icons/icons/filled"),
         ("bootstrap-icons", "node_modules/bootstrap-icons/icons"),
+        ("openclipart", "debian/openclipart"),
     ];
 
     private static readonly Lazy<string> Installed = new(Install);
@@ -47,7 +48,7 @@ internal static class Corpus
                 throw new InvalidOperationException($"Corpus source '{name}' is missing at {path}; delete {root} and rerun to reinstall.");
             }
 
-            var files = Directory.GetFiles(path, "*.svg").Order(StringComparer.Ordinal).ToArray();
+            var files = Directory.GetFiles(path, "*.svg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
             if (Full || files.Length <= SamplePerSource)
             {
                 result.AddRange(files.Select(f => (name, f)));

@@ -17,4 +17,17 @@ packages=(
 )
 [ -f package.json ] || echo '{"name":"microsvg-corpus","version":"1.0.0","private":true}' > package.json
 npm install --no-audit --no-fund --ignore-scripts --no-save --loglevel=error "${packages[@]}"
+
+# Editor-authored drawings (Inkscape, Sodipodi, Illustrator metadata): the Debian openclipart package, pinned.
+deb_version="1:0.18+dfsg-19"
+if [ ! -d debian/openclipart ]; then
+  mkdir -p debian/download
+  if ! (cd debian/download && apt-get download "openclipart-svg=${deb_version}" >/dev/null 2>&1); then
+    apt-get update >/dev/null 2>&1 || true
+    (cd debian/download && apt-get download "openclipart-svg=${deb_version}")
+  fi
+  dpkg-deb -x debian/download/openclipart-svg_*.deb debian/extract
+  mv debian/extract/usr/share/openclipart/svg debian/openclipart
+  rm -rf debian/extract debian/download
+fi
 touch .complete
