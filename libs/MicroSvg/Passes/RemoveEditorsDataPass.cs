@@ -36,6 +36,15 @@ internal sealed class RemoveEditorsDataPass : ISvgPass
                 return false;
             }
 
+            // Illustrator keeps its private data in a switch branch that requires its own extension;
+            // no renderer supports it, so the switch always falls through to the next branch.
+            if (element.Name == "foreignObject" && element.Parent?.Name == "switch" && element.Get("requiredExtensions") is { } extension
+                && SvgNames.EditorNamespaces.Contains(extension.Trim()))
+            {
+                context.RemoveElement(element);
+                return false;
+            }
+
             if (element.HasPrefix && this.prefixes.Contains(element.Name[..element.Name.IndexOf(':', StringComparison.Ordinal)]))
             {
                 context.RemoveElement(element);
