@@ -8,11 +8,11 @@ namespace MicroSvg.Passes;
 internal sealed class SvgPassContext
 {
     /// <summary>
-    /// log10 of the image size divided by the largest rounding step: 5.7 keeps steps under 1/500000 of
-    /// the image (5 decimals for a 24-unit icon, 3 for a 500-unit drawing). Rasterizers sample edges on
+    /// log10 of the image size divided by the largest rounding step: 6.6 keeps steps under 1/4000000 of
+    /// the image (6 decimals for a 24-unit icon, 4 for a 500-unit drawing). Rasterizers sample edges on
     /// sub-pixel grids, so even a thousandth of a pixel flips some anti-aliased edge pixels.
     /// </summary>
-    internal static double PrecisionBias { get; set; } = 5.7;
+    internal static double PrecisionBias { get; set; } = 6.6;
 
     private readonly Dictionary<SvgElement, (double Scale, int Extra)> spaces = new(ReferenceEqualityComparer.Instance);
     private double? viewBoxSize;
