@@ -1,0 +1,21 @@
+namespace MicroSvg.Dom;
+
+/// <summary>An attribute with its qualified name and decoded value.</summary>
+internal sealed class SvgAttribute(string name, string value)
+{
+    /// <summary>Gets or sets the qualified name (for example <c>xlink:href</c>).</summary>
+    public string Name { get; set; } = name;
+
+    /// <summary>Gets or sets the decoded value.</summary>
+    public string Value { get; set; } = value;
+
+    /// <summary>Gets the prefix before the colon, or an empty string.</summary>
+    public string Prefix
+    {
+        get
+        {
+            var colon = this.Name.IndexOf(':', StringComparison.Ordinal);
+            return colon < 0 ? string.Empty : this.Name[..colon];
+        }
+    }
+}

@@ -1,0 +1,152 @@
+namespace MicroSvg.Dom;
+
+/// <summary>An element with attributes in source order and child nodes.</summary>
+internal sealed class SvgElement(string name) : SvgNode
+{
+    /// <summary>Gets or sets the qualified name.</summary>
+    public string Name { get; set; } = name;
+
+    /// <summary>Gets the attributes in source order.</summary>
+    public List<SvgAttribute> Attributes { get; } = [];
+
+    /// <summary>Gets the child nodes.</summary>
+    public List<SvgNode> Children { get; } = [];
+
+    /// <summary>Gets the local name (after any prefix).</summary>
+    public string LocalName
+    {
+        get
+        {
+            var colon = this.Name.IndexOf(':', StringComparison.Ordinal);
+            return colon < 0 ? this.Name : this.Name[(colon + 1)..];
+        }
+    }
+
+    /// <summary>Gets a value indicating whether the element has a namespace prefix.</summary>
+    public bool HasPrefix => this.Name.Contains(':', StringComparison.Ordinal);
+
+    /// <summary>Gets the child elements.</summary>
+    public IEnumerable<SvgElement> ChildElements
+    {
+        get
+        {
+            foreach (var child in this.Children)
+            {
+                if (child is SvgElement element)
+                {
+                    yield return element;
+                }
+            }
+        }
+    }
+
+    /// <summary>Returns the attribute value or null.</summary>
+    public string? Get(string attributeName)
+    {
+        foreach (var attribute in this.Attributes)
+        {
+            if (attribute.Name == attributeName)
+            {
+                return attribute.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Returns the attribute or null.</summary>
+    public SvgAttribute? Find(string attributeName)
+    {
+        foreach (var attribute in this.Attributes)
+        {
+            if (attribute.Name == attributeName)
+            {
+                return attribute;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Returns whether the attribute is present.</summary>
+    public bool Has(string attributeName) => this.Find(attributeName) is not null;
+
+    /// <summary>Sets the value, appending the attribute when missing.</summary>
+    public void Set(string attributeName, string value)
+    {
+        var attribute = this.Find(attributeName);
+        if (attribute is null)
+        {
+            this.Attributes.Add(new SvgAttribute(attributeName, value));
+        }
+        else
+        {
+            attribute.Value = value;
+        }
+    }
+
+    /// <summary>Removes the attribute; returns whether it was present.</summary>
+    public bool Remove(string attributeName)
+    {
+        for (var i = 0; i < this.Attributes.Count; i++)
+        {
+            if (this.Attributes[i].Name == attributeName)
+            {
+                this.Attributes.RemoveAt(i);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Appends a child and sets its parent.</summary>
+    public void Append(SvgNode child)
+    {
+        child.Parent = this;
+        this.Children.Add(child);
+    }
+
+    /// <summary>Detaches this element from its parent.</summary>
+    public void Detach()
+    {
+        if (this.Parent is { } parent)
+        {
+            parent.Children.Remove(this);
+            this.Parent = null;
+        }
+    }
+
+    /// <summary>Returns whether any ancestor or this element has the given local name.</summary>
+    public bool IsWithin(string localName)
+    {
+        for (var e = this; e is not null; e = e.Parent)
+        {
+            if (e.Name == localName)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Enumerates this element and all descendant elements in document order.</summary>
+    public IEnumerable<SvgElement> DescendantsAndSelf()
+    {
+        var stack = new Stack<SvgElement>();
+        stack.Push(this);
+        while (stack.Count > 0)
+        {
+            var element = stack.Pop();
+            yield return element;
+            for (var i = element.Children.Count - 1; i >= 0; i--)
+            {
+                if (element.Children[i] is SvgElement child)
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using SvgMinify;
+
+return SvgMinifyCommand.Run(args, Console.In, Console.Out, Console.Error);
