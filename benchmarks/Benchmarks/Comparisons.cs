@@ -20,7 +20,15 @@ public static class Comparisons
                 Console.WriteLine($"{name,-16} {entry.Description}");
             }
 
+            Console.WriteLine($"{"svgo",-16} MicroSvg vs SVGO (installed with npm) over an icon, flag and emoji corpus (MB/s, sizes, pixel changes)");
+
             return args.Length == 0 ? 2 : 0;
+        }
+
+        if (args[0] == "svgo")
+        {
+            // SVGO's comparison installs its peer with npm and prints its own JSON line.
+            return await Svg.SvgoComparison.RunAsync(args[1..]);
         }
 
         if (!All.TryGetValue(args[0], out var comparison))
