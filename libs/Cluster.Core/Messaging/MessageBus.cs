@@ -93,7 +93,7 @@ public sealed class MessageBus : IAsyncDisposable
     /// <exception cref="RemoteRpcException">The remote handler failed or does not exist.</exception>
     /// <exception cref="RpcOverloadException">Too many requests are already waiting.</exception>
     /// <exception cref="InvalidCastException">The answer is not a <typeparamref name="TResponse"/>.</exception>
-    public async Task<TResponse> RequestAsync<TResponse>(NodeId destination, object request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public Task<TResponse> RequestAsync<TResponse>(NodeId destination, object request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
         where TResponse : class
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -102,22 +102,27 @@ public sealed class MessageBus : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(deadline, TimeSpan.Zero, nameof(timeout));
         if (_pending.Count >= _options.MaxPendingRequests)
         {
-            throw new RpcOverloadException(_options.MaxPendingRequests);
+            return Task.FromException<TResponse>(new RpcOverloadException(_options.MaxPendingRequests));
         }
 
         var correlationId = (ulong)Interlocked.Increment(ref _nextCorrelationId);
-        var pending = new PendingRequest(this, correlationId, destination, request.GetType(), deadline, _options.RunContinuationsAsynchronously);
+        var pending = new PendingRequest<TResponse>(this, correlationId, destination, request.GetType(), deadline, _options.RunContinuationsAsynchronously);
         _pending[correlationId] = pending;
         pending.Arm(_time, cancellationToken);
+
+        // The common case queues at once and hands back the answer's task as it is, so a failed or
+        // timed-out request costs no exception until the caller observes it. Only a full queue (or an
+        // error to report) takes the slower path that waits for room until the request's deadline.
+        var envelope = new Envelope(MessageKind.Request, correlationId, request);
+        return _transport.TrySend(destination, envelope) ? pending.Task : SendSlowlyAsync(pending, destination, envelope);
+    }
+
+    private async Task<TResponse> SendSlowlyAsync<TResponse>(PendingRequest<TResponse> pending, NodeId destination, Envelope envelope)
+        where TResponse : class
+    {
         try
         {
-            // The common case queues at once; only a full queue (or an error to report) takes the slower
-            // path that waits for room and is cancelled by the request's deadline.
-            var envelope = new Envelope(MessageKind.Request, correlationId, request);
-            if (!_transport.TrySend(destination, envelope))
-            {
-                await _transport.SendAsync(destination, envelope, pending.CreateSendCancellation());
-            }
+            await _transport.SendAsync(destination, envelope, pending.CreateSendCancellation());
         }
         catch (Exception ex) when (ex is OperationCanceledException or UnknownPeerException or ObjectDisposedException)
         {
@@ -126,9 +131,7 @@ public sealed class MessageBus : IAsyncDisposable
             pending.Fail(ex);
         }
 
-        var answer = await pending.Task;
-        return answer as TResponse
-            ?? throw new InvalidCastException($"{destination} answered {request.GetType().Name} with {answer.GetType().Name}, not {typeof(TResponse).Name}.");
+        return await pending.Task;
     }
 
     /// <summary>Fails every waiting request and stops handling messages. The transport is not disposed.</summary>
@@ -231,31 +234,60 @@ public sealed class MessageBus : IAsyncDisposable
         }
     }
 
-    private sealed class PendingRequest
+    private sealed class PendingRequest<TResponse>(MessageBus bus, ulong correlationId, NodeId destination, Type requestType, TimeSpan timeout, bool asynchronous)
+        : PendingRequest(bus, correlationId, destination, requestType, timeout)
+        where TResponse : class
+    {
+        private readonly TaskCompletionSource<TResponse> _completion =
+            new(asynchronous ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
+
+        public Task<TResponse> Task => _completion.Task;
+
+        protected override void SetResult(object body)
+        {
+            if (body is TResponse response)
+            {
+                _completion.TrySetResult(response);
+            }
+            else
+            {
+                _completion.TrySetException(new InvalidCastException($"{Destination} answered {RequestType.Name} with {body.GetType().Name}, not {typeof(TResponse).Name}."));
+            }
+        }
+
+        protected override void SetException(Exception exception) => _completion.TrySetException(exception);
+
+        protected override void SetCanceled(CancellationToken token) => _completion.TrySetCanceled(token);
+    }
+
+    private abstract class PendingRequest
     {
         private readonly MessageBus _bus;
         private readonly ulong _correlationId;
         private readonly TimeSpan _timeout;
-        private readonly Type _requestType;
-        private readonly TaskCompletionSource<object> _completion;
         private CancellationTokenSource? _sendCancellation;
         private bool _finished;
         private ITimer? _timer;
         private CancellationTokenRegistration _registration;
 
-        public PendingRequest(MessageBus bus, ulong correlationId, NodeId destination, Type requestType, TimeSpan timeout, bool asynchronous)
+        protected PendingRequest(MessageBus bus, ulong correlationId, NodeId destination, Type requestType, TimeSpan timeout)
         {
             _bus = bus;
             _correlationId = correlationId;
             Destination = destination;
-            _requestType = requestType;
+            RequestType = requestType;
             _timeout = timeout;
-            _completion = new TaskCompletionSource<object>(asynchronous ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
         }
 
         public NodeId Destination { get; }
 
-        public Task<object> Task => _completion.Task;
+        protected Type RequestType { get; }
+
+        protected abstract void SetResult(object body);
+
+        protected abstract void SetException(Exception exception);
+
+        protected abstract void SetCanceled(CancellationToken token);
 
         public CancellationToken CreateSendCancellation()
         {
@@ -290,11 +322,11 @@ public sealed class MessageBus : IAsyncDisposable
             if (envelope.Kind == MessageKind.Failure)
             {
                 var error = envelope.Body as RemoteError ?? new RemoteError("Malformed", $"A failure answer carried {envelope.Body.GetType().Name}.");
-                _completion.TrySetException(new RemoteRpcException(Destination, error));
+                SetException(new RemoteRpcException(Destination, error));
             }
             else
             {
-                _completion.TrySetResult(envelope.Body);
+                SetResult(envelope.Body);
             }
         }
 
@@ -302,17 +334,17 @@ public sealed class MessageBus : IAsyncDisposable
         {
             if (Finish())
             {
-                _completion.TrySetException(exception);
+                SetException(exception);
             }
         }
 
-        private void TimedOut() => Fail(new RpcTimeoutException(Destination, _requestType, _timeout));
+        private void TimedOut() => Fail(new RpcTimeoutException(Destination, RequestType, _timeout));
 
         private void Cancel(CancellationToken token)
         {
             if (Finish())
             {
-                _completion.TrySetCanceled(token);
+                SetCanceled(token);
             }
         }
 
