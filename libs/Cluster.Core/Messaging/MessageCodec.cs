@@ -32,15 +32,15 @@ public sealed class MessageCodec
     private readonly MessagePackSerializerOptions _options;
 
     /// <summary>Creates a codec over a registry of message types; the registry is frozen.</summary>
-    /// <param name="registry">The message types this codec may carry.</param>
+    /// <param name="messageTypes">The message types this codec may carry.</param>
     /// <param name="maxFrameBytes">The largest frame accepted or produced, length prefix included.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxFrameBytes"/> is smaller than a header.</exception>
-    public MessageCodec(MessageTypeRegistry registry, int maxFrameBytes = DefaultMaxFrameBytes)
+    public MessageCodec(MessageTypeRegistry messageTypes, int maxFrameBytes = DefaultMaxFrameBytes)
     {
-        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(messageTypes);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxFrameBytes, LengthPrefixBytes + HeaderBytes + 1);
-        registry.Freeze();
-        _registry = registry;
+        messageTypes.Freeze();
+        _registry = messageTypes;
         MaxFrameBytes = maxFrameBytes;
         _options = MessagePackSerializerOptions.Standard.WithSecurity(MessagePackSecurity.UntrustedData);
     }

@@ -6,7 +6,7 @@ namespace Cluster.Core;
 /// </summary>
 /// <remarks>
 /// Server logic takes its randomness only from a <see cref="RandomSource"/> handed to it, never from
-/// <c>Random.Shared</c>, so that a simulation seed reproduces a run exactly. Not thread-safe:
+/// the process-wide shared generator, so that a simulation seed reproduces a run exactly. Not thread-safe:
 /// give each node or component its own with <see cref="Fork"/>.
 /// </remarks>
 public sealed class RandomSource
