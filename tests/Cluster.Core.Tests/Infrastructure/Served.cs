@@ -13,4 +13,15 @@ public static class Served
 
         Assert.That(pong, Is.EqualTo(new Pong(7, node.Id)), "the node no longer serves a well-behaved peer");
     }
+
+    /// <summary>
+    /// The shape every rejection test ends with: the error metric names the reason, the log says why,
+    /// and a well-behaved peer is still served.
+    /// </summary>
+    public static async Task AssertRejectedThenStillServesAsync(TcpTestNode node, string errorReason, int logEventId, string logText)
+    {
+        await node.WaitForErrorAsync(errorReason);
+        await node.Logs.WaitForAsync(logEventId, logText);
+        await AssertStillServesAsync(node);
+    }
 }

@@ -3,25 +3,12 @@ using Cluster.Core.Tests.Infrastructure;
 
 namespace Cluster.Core.Tests.Storage;
 
-public sealed class DiskStorageFileTests
+public sealed class DiskStorageFileTests : DiskStorageFixture
 {
-    private TemporaryFolder _folder = null!;
-    private DiskFileStorage _storage = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _folder = new TemporaryFolder();
-        _storage = new DiskFileStorage(_folder.Path);
-    }
-
-    [TearDown]
-    public void TearDown() => _folder.Dispose();
-
     [Test]
     public async Task Positional_writes_read_back_and_extend_the_length()
     {
-        await using var file = await _storage.OpenAsync("data.bin", StorageOpenMode.CreateNew);
+        await using var file = await Storage.OpenAsync("data.bin", StorageOpenMode.CreateNew);
         await file.WriteAsync(0, Bytes("hello world"));
         await file.WriteAsync(6, Bytes("there"));
 
@@ -33,7 +20,7 @@ public sealed class DiskStorageFileTests
     [Test]
     public async Task A_write_past_the_end_leaves_a_gap_of_zeros()
     {
-        await using var file = await _storage.OpenAsync("gap.bin", StorageOpenMode.CreateNew);
+        await using var file = await Storage.OpenAsync("gap.bin", StorageOpenMode.CreateNew);
         await file.WriteAsync(4, new byte[] { 9 });
 
         var buffer = new byte[5];
@@ -44,7 +31,7 @@ public sealed class DiskStorageFileTests
     [Test]
     public async Task Append_returns_the_offset_where_the_data_starts()
     {
-        await using var file = await _storage.OpenAsync("log", StorageOpenMode.CreateNew);
+        await using var file = await Storage.OpenAsync("log", StorageOpenMode.CreateNew);
 
         var first = await file.AppendAsync(Bytes("abc"));
         var second = await file.AppendAsync(Bytes("defg"));
@@ -58,7 +45,7 @@ public sealed class DiskStorageFileTests
     [Test]
     public async Task Reads_at_or_past_the_end_return_zero_and_reads_across_it_return_what_is_there()
     {
-        await using var file = await _storage.OpenAsync("short", StorageOpenMode.CreateNew);
+        await using var file = await Storage.OpenAsync("short", StorageOpenMode.CreateNew);
         await file.AppendAsync(Bytes("12345"));
         var buffer = new byte[10];
 
@@ -72,7 +59,7 @@ public sealed class DiskStorageFileTests
     [Test]
     public async Task SetLength_cuts_and_extends_with_zeros()
     {
-        await using var file = await _storage.OpenAsync("resize", StorageOpenMode.CreateNew);
+        await using var file = await Storage.OpenAsync("resize", StorageOpenMode.CreateNew);
         await file.AppendAsync(Bytes("abcdef"));
 
         await file.SetLengthAsync(2);
@@ -90,14 +77,14 @@ public sealed class DiskStorageFileTests
     [Test]
     public async Task Data_persists_after_dispose_and_reopen()
     {
-        await using (var file = await _storage.OpenAsync("keep/me.dat", StorageOpenMode.CreateNew))
+        await using (var file = await Storage.OpenAsync("keep/me.dat", StorageOpenMode.CreateNew))
         {
             await file.AppendAsync(Bytes("durable"));
             await file.FlushAsync();
         }
 
-        await _storage.SyncDirectoryAsync();
-        var reopened = new DiskFileStorage(_folder.Path);
+        await Storage.SyncDirectoryAsync();
+        var reopened = new DiskFileStorage(FolderPath);
         await using var again = await reopened.OpenAsync("keep/me.dat", StorageOpenMode.OpenExisting);
 
         Assert.That(again.Length, Is.EqualTo(7));
@@ -110,7 +97,7 @@ public sealed class DiskStorageFileTests
     {
         var data = new byte[3 * 1024 * 1024];
         new RandomSource(3).NextBytes(data);
-        await using var file = await _storage.OpenAsync("big", StorageOpenMode.CreateNew);
+        await using var file = await Storage.OpenAsync("big", StorageOpenMode.CreateNew);
         await file.WriteAsync(0, data);
 
         var back = new byte[data.Length];
@@ -121,7 +108,7 @@ public sealed class DiskStorageFileTests
     [Test]
     public async Task A_disposed_file_refuses_further_use()
     {
-        var file = await _storage.OpenAsync("closed", StorageOpenMode.CreateNew);
+        var file = await Storage.OpenAsync("closed", StorageOpenMode.CreateNew);
         await file.DisposeAsync();
         await file.DisposeAsync();
 

@@ -20,9 +20,7 @@ public sealed class FrameRejectionTests
         // Only the header is sent: the node can only close if it judged the prefix alone.
         await SendAfterHandshakeAsync(node, header, closeAfter: false);
 
-        await node.WaitForErrorAsync("frame");
-        await node.Logs.WaitForAsync(ConnectionFailedEvent, "exceeds the maximum frame size");
-        await Served.AssertStillServesAsync(node);
+        await Served.AssertRejectedThenStillServesAsync(node, "frame", ConnectionFailedEvent, "exceeds the maximum frame size");
     }
 
     [Test]
@@ -33,9 +31,7 @@ public sealed class FrameRejectionTests
 
         await SendAfterHandshakeAsync(node, frame[..(frame.Length / 2)], closeAfter: true);
 
-        await node.WaitForErrorAsync("frame");
-        await node.Logs.WaitForAsync(ConnectionFailedEvent, "in the middle of a frame");
-        await Served.AssertStillServesAsync(node);
+        await Served.AssertRejectedThenStillServesAsync(node, "frame", ConnectionFailedEvent, "in the middle of a frame");
     }
 
     [Test]
@@ -46,9 +42,7 @@ public sealed class FrameRejectionTests
 
         await SendAfterHandshakeAsync(node, frame, closeAfter: false);
 
-        await node.WaitForErrorAsync("frame");
-        await node.Logs.WaitForAsync(ConnectionFailedEvent, "does not decode");
-        await Served.AssertStillServesAsync(node);
+        await Served.AssertRejectedThenStillServesAsync(node, "frame", ConnectionFailedEvent, "does not decode");
     }
 
     [Test]
@@ -59,9 +53,7 @@ public sealed class FrameRejectionTests
 
         await SendAfterHandshakeAsync(node, frame, closeAfter: false);
 
-        await node.WaitForErrorAsync("frame");
-        await node.Logs.WaitForAsync(ConnectionFailedEvent, "4242 is not a registered message type");
-        await Served.AssertStillServesAsync(node);
+        await Served.AssertRejectedThenStillServesAsync(node, "frame", ConnectionFailedEvent, "4242 is not a registered message type");
     }
 
     [Test]

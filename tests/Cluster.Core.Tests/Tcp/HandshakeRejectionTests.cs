@@ -22,9 +22,7 @@ public sealed class HandshakeRejectionTests
             await raw.WaitForCloseAsync();
         }
 
-        await node.WaitForErrorAsync("handshake.magic");
-        await node.Logs.WaitForAsync(RefusedEvent, "magic");
-        await Served.AssertStillServesAsync(node);
+        await Served.AssertRejectedThenStillServesAsync(node, "handshake.magic", RefusedEvent, "magic");
     }
 
     [Test]
@@ -55,9 +53,7 @@ public sealed class HandshakeRejectionTests
 
         Assert.That(answer, Has.Length.EqualTo(Handshake.ServerHelloBytes));
         Assert.That((HandshakeStatus)answer[6], Is.EqualTo(HandshakeStatus.VersionMismatch));
-        await node.WaitForErrorAsync("handshake.version");
-        await node.Logs.WaitForAsync(RefusedEvent, "version 99");
-        await Served.AssertStillServesAsync(node);
+        await Served.AssertRejectedThenStillServesAsync(node, "handshake.version", RefusedEvent, "version 99");
     }
 
     [Test]
@@ -68,9 +64,7 @@ public sealed class HandshakeRejectionTests
         var answer = await SendHelloAsync(node, ClientHello(Handshake.ProtocolVersion, new NodeId(7), node.Id, "elsewhere"));
 
         Assert.That((HandshakeStatus)answer[6], Is.EqualTo(HandshakeStatus.ClusterMismatch));
-        await node.WaitForErrorAsync("handshake.cluster");
-        await node.Logs.WaitForAsync(RefusedEvent, "'elsewhere'");
-        await Served.AssertStillServesAsync(node);
+        await Served.AssertRejectedThenStillServesAsync(node, "handshake.cluster", RefusedEvent, "'elsewhere'");
     }
 
     [Test]
@@ -96,9 +90,7 @@ public sealed class HandshakeRejectionTests
             await raw.WaitForCloseAsync();
         }
 
-        await node.WaitForErrorAsync("handshake.timeout");
-        await node.Logs.WaitForAsync(RefusedEvent, "HandshakeTimeout");
-        await Served.AssertStillServesAsync(node);
+        await Served.AssertRejectedThenStillServesAsync(node, "handshake.timeout", RefusedEvent, "HandshakeTimeout");
     }
 
     internal static byte[] ClientHello(ushort version, NodeId self, NodeId target, string clusterId, bool usesSecret = false, byte[]? nonce = null)
