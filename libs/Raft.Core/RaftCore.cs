@@ -9,12 +9,12 @@ namespace Raft.Core;
 /// </summary>
 /// <remarks>
 /// Not thread-safe: the host calls it from one loop. It does no I/O, reads no clock and draws randomness only from the
-/// <see cref="Random"/> it is given, so the same inputs always produce the same outputs.
+/// <see cref="RandomSource"/> it is given, so the same inputs always produce the same outputs.
 /// </remarks>
 public sealed partial class RaftCore
 {
     private readonly RaftOptions _options;
-    private readonly Random _random;
+    private readonly RandomSource _random;
     private readonly RaftLog _log;
     private readonly ProgressTracker _tracker;
     private List<RaftMessage> _messages = [];
@@ -33,7 +33,7 @@ public sealed partial class RaftCore
     /// <param name="options">Settings; validated here.</param>
     /// <param name="random">A seeded source for election timeouts; the core owns it from now on.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the message names it.</exception>
-    public RaftCore(NodeId id, IRaftLogReader log, RaftOptions options, Random random)
+    public RaftCore(NodeId id, IRaftLogReader log, RaftOptions options, RandomSource random)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(options);

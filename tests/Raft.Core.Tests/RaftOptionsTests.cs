@@ -40,7 +40,7 @@ public sealed class RaftOptionsTests
     [TestCaseSource(nameof(InvalidOptions))]
     public void An_invalid_option_is_refused_at_construction_naming_the_property(RaftOptions options, string property)
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => _ = new RaftCore(new NodeId(1), new MemoryRaftLog(), options, new Random(1)));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => _ = new RaftCore(new NodeId(1), new MemoryRaftLog(), options, new RandomSource(1)));
         Assert.Multiple(() =>
         {
             Assert.That(error!.ParamName, Is.EqualTo(property));
@@ -51,6 +51,6 @@ public sealed class RaftOptionsTests
     [Test]
     public void A_core_needs_a_real_identity()
     {
-        Assert.That(() => new RaftCore(NodeId.None, new MemoryRaftLog(), new RaftOptions(), new Random(1)), Throws.ArgumentException);
+        Assert.That(() => new RaftCore(NodeId.None, new MemoryRaftLog(), new RaftOptions(), new RandomSource(1)), Throws.ArgumentException);
     }
 }

@@ -9,7 +9,7 @@ public sealed class Solo
     public Solo(ulong id, ulong[] peers, RaftOptions? options = null, MemoryRaftLog? storage = null, int seed = 1)
     {
         Storage = storage ?? CreateStorage(peers);
-        Core = new RaftCore(new NodeId(id), Storage, options ?? PaperOptions(), new Random(seed));
+        Core = new RaftCore(new NodeId(id), Storage, options ?? PaperOptions(), new RandomSource((ulong)seed));
     }
 
     public RaftCore Core { get; }

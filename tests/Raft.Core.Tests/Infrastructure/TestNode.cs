@@ -17,7 +17,7 @@ public sealed class TestNode
         Storage = storage;
         _options = options;
         Seed = seed;
-        Core = new RaftCore(id, storage, options, new Random(seed));
+        Core = new RaftCore(id, storage, options, new RandomSource((ulong)seed));
     }
 
     public NodeId Id { get; }
@@ -43,7 +43,7 @@ public sealed class TestNode
     public void Restart()
     {
         _restarts++;
-        Core = new RaftCore(Id, Storage, _options, new Random(Seed + (_restarts * 7919)));
+        Core = new RaftCore(Id, Storage, _options, new RandomSource((ulong)(Seed + (_restarts * 7919))));
         RestoreStateMachine(Storage.Snapshot);
     }
 

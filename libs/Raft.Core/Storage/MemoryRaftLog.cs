@@ -3,11 +3,11 @@ using Cluster.Core;
 namespace Raft.Core;
 
 /// <summary>
-/// An in-memory <see cref="IRaftLogReader"/> with the write side a host needs: append, install a snapshot, create one, compact,
+/// An in-memory <see cref="ILogStore"/>, with the synchronous write side the core-only tests use: append, install a snapshot, create one, compact,
 /// save the hard state. Used by tests and simulations, where "persisted" means "written here".
 /// </summary>
 /// <remarks>Not thread-safe. Element 0 of the internal list is a placeholder carrying the snapshot's index and term.</remarks>
-public sealed class MemoryRaftLog : IRaftLogReader
+public sealed class MemoryRaftLog : ILogStore
 {
     private readonly List<LogEntry> _entries = [new LogEntry()];
     private Snapshot _snapshot = Snapshot.Empty;
@@ -170,4 +170,41 @@ public sealed class MemoryRaftLog : IRaftLogReader
         _entries.RemoveRange(0, count + 1);
         _entries.Insert(0, placeholder);
     }
+
+    /// <inheritdoc />
+    public ValueTask AppendAsync(IReadOnlyList<LogEntry> entries, HardState? hardState, bool sync, CancellationToken cancellationToken = default)
+    {
+        Append(entries);
+        if (hardState is { } state)
+        {
+            SetHardState(state);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask InstallSnapshotAsync(SnapshotMetadata metadata, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ApplySnapshot(new Snapshot(metadata, ReadOnlyMemory<byte>.Empty));
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask CompactAsync(SnapshotMetadata metadata, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        if (metadata.Index > _snapshot.Index)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(metadata.Index, LastIndex, nameof(metadata));
+            _snapshot = new Snapshot(metadata, ReadOnlyMemory<byte>.Empty);
+            Compact(metadata.Index);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
