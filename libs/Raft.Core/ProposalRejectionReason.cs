@@ -14,4 +14,7 @@ public enum ProposalRejectionReason
 
     /// <summary><see cref="RaftOptions.MaxPendingReadRequests"/> reads are already waiting for confirmation.</summary>
     TooManyPendingReads = 3,
+
+    /// <summary>The hosted node already holds <see cref="RaftNodeOptions.MaxPendingProposals"/> proposals waiting to be applied.</summary>
+    TooManyPendingProposals = 4,
 }

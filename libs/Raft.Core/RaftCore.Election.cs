@@ -11,6 +11,21 @@ public sealed partial class RaftCore
         Transfer,
     }
 
+    /// <summary>
+    /// Makes a leader give up leadership in its current term and become a follower (no-op in other roles). The host calls this
+    /// when it can no longer keep the leader's promises, for example when its own disk has stalled longer than an election timeout:
+    /// followers then elect another leader, while this node's heartbeats, were they still sent, would have kept them waiting.
+    /// </summary>
+    public void StepDown()
+    {
+        if (Role == RaftRole.Leader)
+        {
+            BecomeFollower(Term, NodeId.None);
+        }
+
+        CheckInvariants();
+    }
+
     /// <summary>Starts an election now (with a PreVote round when enabled), as if the election timeout had elapsed.</summary>
     /// <remarks>Does nothing on a leader, on a node that is not a voter, or while a configuration change is committed but unapplied.</remarks>
     public void Campaign()

@@ -1,0 +1,33 @@
+namespace Raft.Core;
+
+/// <summary>
+/// The application that a <see cref="RaftNode"/> replicates: a deterministic function from commands to state and results, with
+/// read-only queries and snapshots.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Determinism.</b> Every replica applies the same commands in the same order and must reach the same state and results: no
+/// clock, randomness or I/O outside the command may influence <see cref="ApplyAsync"/>. The log index is passed in for state
+/// machines that want it (for example as a version number).
+/// </para>
+/// <para>
+/// <b>Threading.</b> The node calls these methods one at a time from its apply loop, never concurrently, and never on the path
+/// that replicates the log, so a slow state machine delays results, not consensus. An exception from
+/// <see cref="ApplyAsync"/> stops the node (see <see cref="StateMachineFaultedException"/>): a replica that cannot apply a
+/// committed command must not go on and diverge.
+/// </para>
+/// </remarks>
+public interface IStateMachine
+{
+    /// <summary>Applies one committed command and returns its result, which goes back to the proposer.</summary>
+    ValueTask<ReadOnlyMemory<byte>> ApplyAsync(ulong index, ReadOnlyMemory<byte> command, CancellationToken cancellationToken);
+
+    /// <summary>Answers a read-only query against the current state; must not change it.</summary>
+    ValueTask<ReadOnlyMemory<byte>> QueryAsync(ReadOnlyMemory<byte> query, CancellationToken cancellationToken);
+
+    /// <summary>Writes the whole state to <paramref name="destination"/>; its size need not be known in advance.</summary>
+    ValueTask WriteSnapshotAsync(Stream destination, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the whole state with the one read from <paramref name="source"/> (written by <see cref="WriteSnapshotAsync"/>).</summary>
+    ValueTask RestoreSnapshotAsync(Stream source, CancellationToken cancellationToken);
+}
