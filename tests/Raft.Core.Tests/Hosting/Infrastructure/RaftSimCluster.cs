@@ -1,0 +1,230 @@
+using Cluster.Core;
+using Cluster.Simulation;
+
+namespace Raft.Core.Tests.Hosting;
+
+/// <summary>
+/// A cluster of <see cref="RaftNode"/>s in the simulator: virtual time, simulated network, and per node a log store and a snapshot
+/// store that survive crashes. Checks the Raft safety properties whenever asked (and at the end of each test).
+/// </summary>
+public sealed class RaftSimCluster
+{
+    private readonly Dictionary<NodeId, Slot> _slots = [];
+    private readonly Func<NodeId, RaftNodeOptions> _options;
+    private readonly Dictionary<ulong, NodeId> _leaderOfTerm = [];
+
+    public RaftSimCluster(ulong seed, int size, Func<NodeId, RaftNodeOptions>? options = null, SimulatorOptions? simulator = null)
+    {
+        Simulator = new Simulator(seed, simulator ?? new SimulatorOptions
+        {
+            Network = new NetworkOptions { Registry = RaftMessageTypes.CreateRegistry() },
+        });
+        Members = [.. Enumerable.Range(1, size).Select(i => new NodeId((ulong)i))];
+        _options = options ?? (id => DefaultOptions(id, Members));
+        foreach (var id in Members)
+        {
+            AddNode(id, _options(id));
+        }
+    }
+
+    public Simulator Simulator { get; }
+
+    public IReadOnlyList<NodeId> Members { get; }
+
+    public IReadOnlyCollection<NodeId> AllNodes => _slots.Keys;
+
+    public static RaftNodeOptions DefaultOptions(NodeId id, IReadOnlyList<NodeId> members) => new()
+    {
+        NodeId = id,
+        InitialMembers = members,
+        TickInterval = TimeSpan.FromMilliseconds(50),
+        Raft = new RaftOptions { ElectionTimeoutTicks = 10, HeartbeatIntervalTicks = 2 },
+    };
+
+    /// <summary>Adds (and starts) a node; pass options without initial members for a node that joins later.</summary>
+    public void AddNode(NodeId id, RaftNodeOptions options)
+    {
+        var slot = new Slot(options);
+        _slots[id] = slot;
+        slot.Simulated = Simulator.AddNode(id, async env =>
+        {
+            slot.Node = null;
+            slot.StateMachine = new KvStateMachine { Applied = slot.Applied };
+            var bus = env.CreateMessageBus();
+            slot.Node = await RaftNode.StartAsync(slot.Options, slot.StateMachine, slot.Log, slot.Snapshots, bus, env.Time, env.Random, env.LoggerFactory);
+        });
+    }
+
+    public RaftNode? Node(NodeId id) => _slots[id].Node;
+
+    public KvStateMachine? StateMachine(NodeId id) => _slots[id].Node is null ? null : _slots[id].StateMachine;
+
+    public SimulatedNode Simulated(NodeId id) => _slots[id].Simulated!;
+
+    public MemoryRaftLog Log(NodeId id) => _slots[id].Log;
+
+    public IEnumerable<RaftNode> RunningNodes => _slots.Values.Where(s => s.Node is not null && s.Simulated!.IsUp).Select(s => s.Node!);
+
+    public void Crash(NodeId id)
+    {
+        _slots[id].Simulated!.Crash();
+        _slots[id].Node = null;
+    }
+
+    public void Restart(NodeId id) => _slots[id].Simulated!.Restart();
+
+    public void Disconnect(NodeId id) => Simulator.Network.Isolate(id);
+
+    public void Connect(NodeId id)
+    {
+        foreach (var other in _slots.Keys.Where(o => o != id))
+        {
+            Simulator.Network.Heal(id, other);
+        }
+    }
+
+    /// <summary>The leaders that running, connected nodes believe they are, by term.</summary>
+    public IReadOnlyList<RaftNode> Leaders() => [.. RunningNodes.Where(n => n.Status.IsLeader)];
+
+    /// <summary>Runs until exactly one leader among <paramref name="among"/> (default: all running) is recognised by a majority of them.</summary>
+    public RaftNode WaitForLeader(TimeSpan? timeout = null, IReadOnlyCollection<NodeId>? among = null)
+    {
+        RaftNode? found = null;
+        var ok = Simulator.RunUntil(() => (found = StableLeader(among)) is not null, timeout ?? TimeSpan.FromSeconds(5));
+        CheckSafety();
+        Assert.That(ok, Is.True, $"no leader within {timeout ?? TimeSpan.FromSeconds(5)} of virtual time at {Simulator.Now}");
+        return found!;
+    }
+
+    private RaftNode? StableLeader(IReadOnlyCollection<NodeId>? among)
+    {
+        var nodes = RunningNodes.Where(n => among is null || among.Contains(n.Id)).ToList();
+        var leaders = nodes.Where(n => n.Status.IsLeader).OrderByDescending(n => n.Status.Term).ToList();
+        if (leaders.Count == 0)
+        {
+            return null;
+        }
+
+        var leader = leaders[0];
+        var followers = nodes.Count(n => n.Status.Leader == leader.Id && n.Status.Term == leader.Status.Term);
+        var voters = leader.Status.Configuration.Voters.Count;
+        return followers > voters / 2 && leader.Status.CommitIndex >= 1 && leader.Status.AppliedIndex == leader.Status.CommitIndex ? leader : null;
+    }
+
+    /// <summary>Proposes through whichever node leads, retrying through leader changes, until the command is applied; returns its index.</summary>
+    public ulong Propose(KvCommand command, TimeSpan? timeout = null)
+    {
+        var deadline = Simulator.Now + (timeout ?? TimeSpan.FromSeconds(10));
+        while (Simulator.Now < deadline)
+        {
+            var leader = Leaders().OrderByDescending(l => l.Status.Term).FirstOrDefault();
+            if (leader is null)
+            {
+                Simulator.RunFor(TimeSpan.FromMilliseconds(50));
+                continue;
+            }
+
+            Task<ReadOnlyMemory<byte>>? proposal = null;
+            Simulator.Run(() =>
+            {
+                proposal = leader.ProposeAsync(command.Encode());
+                return Task.CompletedTask;
+            });
+            Simulator.RunUntil(() => proposal!.IsCompleted, TimeSpan.FromSeconds(2));
+            if (proposal!.IsCompletedSuccessfully)
+            {
+                return AppliedIndexOf(command) ?? throw new InvalidOperationException("applied but not recorded");
+            }
+        }
+
+        Assert.Fail($"{command} was not committed within {timeout ?? TimeSpan.FromSeconds(10)}");
+        return 0;
+    }
+
+    private ulong? AppliedIndexOf(KvCommand command)
+    {
+        var hex = Convert.ToHexString(command.Encode());
+        foreach (var slot in _slots.Values)
+        {
+            foreach (var (index, applied) in slot.Applied)
+            {
+                if (applied.EndsWith(hex, StringComparison.Ordinal))
+                {
+                    return index;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>How many nodes have applied a command at <paramref name="index"/>, and what it was (all must agree).</summary>
+    public (int Count, string? Command) AppliedAt(ulong index)
+    {
+        string? command = null;
+        var count = 0;
+        foreach (var (id, slot) in _slots)
+        {
+            if (slot.Applied.TryGetValue(index, out var applied))
+            {
+                Assert.That(command is null || command == applied, Is.True, $"state machine safety: {id} applied a different command at {index}");
+                command = applied;
+                count++;
+            }
+        }
+
+        return (count, command);
+    }
+
+    /// <summary>Runs until <paramref name="count"/> nodes have applied index <paramref name="index"/> (or covered it by a snapshot).</summary>
+    public void WaitApplied(ulong index, int count, TimeSpan? timeout = null)
+    {
+        var ok = Simulator.RunUntil(() => RunningNodes.Count(n => n.Status.AppliedIndex >= index) >= count, timeout ?? TimeSpan.FromSeconds(10));
+        CheckSafety();
+        Assert.That(ok, Is.True, $"index {index} not applied on {count} nodes: " + string.Join(", ", RunningNodes.Select(n => $"{n.Id}@{n.Status.AppliedIndex}")));
+    }
+
+    /// <summary>Election safety (one leader per term, as seen so far) and state machine safety (one command per index).</summary>
+    public void CheckSafety()
+    {
+        foreach (var node in RunningNodes)
+        {
+            var status = node.Status;
+            Assert.That(status.Fault, Is.Null, $"{node.Id} faulted");
+            if (status.IsLeader)
+            {
+                if (_leaderOfTerm.TryGetValue(status.Term, out var other))
+                {
+                    Assert.That(other, Is.EqualTo(node.Id), $"election safety: two leaders in term {status.Term}");
+                }
+                else
+                {
+                    _leaderOfTerm[status.Term] = node.Id;
+                }
+            }
+        }
+
+        var all = _slots.Values.SelectMany(s => s.Applied.Keys).Distinct();
+        foreach (var index in all)
+        {
+            AppliedAt(index);
+        }
+    }
+
+    private sealed class Slot(RaftNodeOptions options)
+    {
+        public RaftNodeOptions Options { get; } = options;
+
+        public MemoryRaftLog Log { get; } = new();
+
+        public MemorySnapshotStore Snapshots { get; } = new();
+
+        public SortedDictionary<ulong, string> Applied { get; } = [];
+
+        public SimulatedNode? Simulated { get; set; }
+
+        public RaftNode? Node { get; set; }
+
+        public KvStateMachine StateMachine { get; set; } = null!;
+    }
+}
