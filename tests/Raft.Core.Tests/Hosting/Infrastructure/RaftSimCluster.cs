@@ -51,7 +51,9 @@ public sealed class RaftSimCluster
             slot.Node = null;
             slot.StateMachine = new KvStateMachine { Applied = slot.Applied };
             var bus = env.CreateMessageBus();
-            slot.Node = await RaftNode.StartAsync(slot.Options, slot.StateMachine, slot.Log, slot.Snapshots, bus, env.Time, env.Random, env.LoggerFactory);
+            var node = await RaftNode.StartAsync(slot.Options, slot.StateMachine, slot.Log, slot.Snapshots, bus, env.Time, env.Random, env.LoggerFactory);
+            node.RoleChanged += (_, e) => RecordRole(id, e);
+            slot.Node = node;
         });
     }
 
@@ -73,15 +75,39 @@ public sealed class RaftSimCluster
 
     public void Restart(NodeId id) => _slots[id].Simulated!.Restart();
 
-    public void Disconnect(NodeId id) => Simulator.Network.Isolate(id);
+    private readonly HashSet<NodeId> _disconnected = [];
 
+    /// <summary>Cuts a node off from everyone (6.824's disconnect).</summary>
+    public void Disconnect(NodeId id)
+    {
+        _disconnected.Add(id);
+        Simulator.Network.Isolate(id);
+    }
+
+    /// <summary>Reconnects a node with every node that is itself connected (6.824's connect).</summary>
     public void Connect(NodeId id)
     {
-        foreach (var other in _slots.Keys.Where(o => o != id))
+        _disconnected.Remove(id);
+        foreach (var other in _slots.Keys.Where(o => o != id && !_disconnected.Contains(o)))
         {
             Simulator.Network.Heal(id, other);
         }
     }
+
+    /// <summary>Starts a proposal on <paramref name="node"/> from harness code and returns its task.</summary>
+    public Task<ReadOnlyMemory<byte>> StartProposal(RaftNode node, KvCommand command)
+    {
+        Task<ReadOnlyMemory<byte>>? proposal = null;
+        Simulator.Run(() =>
+        {
+            proposal = node.ProposeAsync(command.Encode());
+            return Task.CompletedTask;
+        });
+        return proposal!;
+    }
+
+    /// <summary>Runs a harness task to completion in virtual time.</summary>
+    public T Run<T>(Func<Task<T>> body, TimeSpan? timeout = null) => Simulator.Run(body, timeout ?? TimeSpan.FromSeconds(30));
 
     /// <summary>The leaders that running, connected nodes believe they are, by term.</summary>
     public IReadOnlyList<RaftNode> Leaders() => [.. RunningNodes.Where(n => n.Status.IsLeader)];
@@ -94,6 +120,23 @@ public sealed class RaftSimCluster
         CheckSafety();
         Assert.That(ok, Is.True, $"no leader within {timeout ?? TimeSpan.FromSeconds(5)} of virtual time at {Simulator.Now}");
         return found!;
+    }
+
+    private readonly List<string> _violations = [];
+
+    private void RecordRole(NodeId id, RaftRoleChangedEventArgs change)
+    {
+        if (change.Role != RaftRole.Leader)
+        {
+            return;
+        }
+
+        if (_leaderOfTerm.TryGetValue(change.Term, out var other) && other != id)
+        {
+            _violations.Add($"election safety: {other} and {id} both led term {change.Term}");
+        }
+
+        _leaderOfTerm[change.Term] = id;
     }
 
     private RaftNode? StableLeader(IReadOnlyCollection<NodeId>? among)
@@ -124,14 +167,9 @@ public sealed class RaftSimCluster
                 continue;
             }
 
-            Task<ReadOnlyMemory<byte>>? proposal = null;
-            Simulator.Run(() =>
-            {
-                proposal = leader.ProposeAsync(command.Encode());
-                return Task.CompletedTask;
-            });
-            Simulator.RunUntil(() => proposal!.IsCompleted, TimeSpan.FromSeconds(2));
-            if (proposal!.IsCompletedSuccessfully)
+            var proposal = StartProposal(leader, command);
+            Simulator.RunUntil(() => proposal.IsCompleted, TimeSpan.FromSeconds(2));
+            if (proposal.IsCompletedSuccessfully)
             {
                 return AppliedIndexOf(command) ?? throw new InvalidOperationException("applied but not recorded");
             }
@@ -187,6 +225,7 @@ public sealed class RaftSimCluster
     /// <summary>Election safety (one leader per term, as seen so far) and state machine safety (one command per index).</summary>
     public void CheckSafety()
     {
+        Assert.That(_violations, Is.Empty);
         foreach (var node in RunningNodes)
         {
             var status = node.Status;
