@@ -38,4 +38,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "{Node} restored its state machine from snapshot {Index}")]
     public static partial void SnapshotRestored(ILogger logger, NodeId node, ulong index);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Error, Message = "{Node} failed to take a snapshot at index {Index}; the log is kept and the snapshot retried later")]
+    public static partial void SnapshotFailed(ILogger logger, NodeId node, ulong index, Exception exception);
 }

@@ -15,6 +15,7 @@ public sealed partial class RaftNode
     private ulong _appliedTerm;
     private ConfigurationState _appliedConfiguration = ConfigurationState.Empty;
     private ulong _lastSnapshotIndex;
+    private ulong _lastSnapshotFailureIndex;
 
     private async Task RunApplyLoopAsync()
     {
@@ -29,9 +30,18 @@ public sealed partial class RaftNode
                 }
 
                 await ServeReadsAsync();
-                if (_applied - _lastSnapshotIndex >= (ulong)_options.SnapshotThresholdEntries)
+                if (_applied - Math.Max(_lastSnapshotIndex, _lastSnapshotFailureIndex) >= (ulong)_options.SnapshotThresholdEntries)
                 {
-                    await TakeSnapshotAsync();
+                    try
+                    {
+                        await TakeSnapshotAsync();
+                    }
+                    catch (Exception exception) when (exception is not OperationCanceledException)
+                    {
+                        // The log keeps growing until a snapshot succeeds; try again after another threshold of entries.
+                        _lastSnapshotFailureIndex = _applied;
+                        Log.SnapshotFailed(_logger, Id, _applied, exception);
+                    }
                 }
             }
         }
@@ -67,7 +77,15 @@ public sealed partial class RaftNode
 
                 break;
             case ApplyWork.Snapshot request:
-                request.Completion.TrySetResult(await TakeSnapshotAsync() ?? _lastSnapshotIndex);
+                try
+                {
+                    request.Completion.TrySetResult(await TakeSnapshotAsync() ?? _lastSnapshotIndex);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    request.Completion.TrySetException(exception);
+                }
+
                 break;
         }
     }

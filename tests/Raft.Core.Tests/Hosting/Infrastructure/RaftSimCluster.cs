@@ -59,11 +59,30 @@ public sealed class RaftSimCluster
 
     public RaftNode? Node(NodeId id) => _slots[id].Node;
 
+    /// <summary>Adds a client on its own simulated node, talking to <paramref name="servers"/> (default: all members).</summary>
+    public RaftClient AddClient(NodeId id, RaftClientOptions? options = null, IReadOnlyList<NodeId>? servers = null)
+    {
+        RaftClient? client = null;
+        Simulator.AddNode(id, env => client = new RaftClient(env.CreateMessageBus(), servers ?? Members, env.Time, options ?? new RaftClientOptions
+        {
+            RequestTimeout = TimeSpan.FromMilliseconds(500),
+            OperationTimeout = TimeSpan.FromSeconds(20),
+            KeepAliveInterval = TimeSpan.FromSeconds(1),
+        }));
+        return client!;
+    }
+
     public KvStateMachine? StateMachine(NodeId id) => _slots[id].Node is null ? null : _slots[id].StateMachine;
 
     public SimulatedNode Simulated(NodeId id) => _slots[id].Simulated!;
 
-    public MemoryRaftLog Log(NodeId id) => _slots[id].Log;
+    public MemoryRaftLog Log(NodeId id) => _slots[id].MemoryLog;
+
+    public MemorySnapshotStore Snapshots(NodeId id) => _slots[id].Snapshots;
+
+    public void StallDisk(NodeId id) => _slots[id].Log.Stall();
+
+    public void UnstallDisk(NodeId id) => _slots[id].Log.Unstall();
 
     public IEnumerable<RaftNode> RunningNodes => _slots.Values.Where(s => s.Node is not null && s.Simulated!.IsUp).Select(s => s.Node!);
 
@@ -254,7 +273,11 @@ public sealed class RaftSimCluster
     {
         public RaftNodeOptions Options { get; } = options;
 
-        public MemoryRaftLog Log { get; } = new();
+        public MemoryRaftLog MemoryLog { get; } = new();
+
+        public StallableLogStore Log => _log ??= new StallableLogStore(MemoryLog);
+
+        private StallableLogStore? _log;
 
         public MemorySnapshotStore Snapshots { get; } = new();
 
