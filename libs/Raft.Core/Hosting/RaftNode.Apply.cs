@@ -76,6 +76,9 @@ public sealed partial class RaftNode
                 }
 
                 break;
+            case ApplyWork.LeadershipLost lost:
+                FailPending(index => new ProposalOutcomeUnknownException(index, lost.LeaderHint, "this node lost leadership before applying it"));
+                break;
             case ApplyWork.Snapshot request:
                 try
                 {

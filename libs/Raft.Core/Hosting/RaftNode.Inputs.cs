@@ -39,5 +39,7 @@ public sealed partial class RaftNode
         public sealed record ReadsConfirmed(IReadOnlyList<ReadState> States) : ApplyWork;
 
         public sealed record Snapshot(TaskCompletionSource<ulong> Completion) : ApplyWork;
+
+        public sealed record LeadershipLost(NodeId LeaderHint) : ApplyWork;
     }
 }

@@ -280,8 +280,9 @@ public sealed partial class RaftNode
         _lastTerm = _core.Term;
         if (previous.Role == RaftRole.Leader && soft.Role != RaftRole.Leader)
         {
-            // Proposals in flight may still commit under a later leader, or vanish.
-            FailPending(index => new ProposalOutcomeUnknownException(index, soft.Leader, "this node lost leadership before applying it"));
+            // Proposals in flight may still commit under a later leader, or vanish. Failed in log order, after the entries
+            // already handed to the apply loop (a leader that removed itself still completes that change).
+            _applyQueue.Writer.TryWrite(new ApplyWork.LeadershipLost(soft.Leader));
         }
 
         if (previous.Leader != soft.Leader)
