@@ -213,6 +213,16 @@ internal sealed class SvgPassContext
 
     private (double Scale, int Extra) SpaceOf(SvgElement? element)
     {
+        if (element is null)
+        {
+            return (1.0, 0);
+        }
+
+        if (this.spaces.TryGetValue(element, out var cached))
+        {
+            return cached;
+        }
+
         // Iterative so that deep documents cannot overflow the stack.
         var chain = new List<SvgElement>();
         var space = (Scale: 1.0, Extra: 0);
