@@ -45,6 +45,7 @@ public static class SvgMinifier
         new ConvertPathDataPass(),
         new RemoveEmptyAttributesPass(),
         new RemoveEmptyContainersPass(),
+        new ConvertXlinkHrefPass(),
         new RemoveUnusedNamespacesPass(),
     ];
 

@@ -100,6 +100,13 @@ public sealed class SvgMinifierOptions
     /// </summary>
     public bool KeepViewBox { get; init; } = true;
 
+    /// <summary>
+    /// Gets a value indicating whether <c>xlink:href</c> is kept for renderers that only read SVG 1.1.
+    /// Default <see langword="false"/>: links are written as the SVG 2 <c>href</c>, which current
+    /// browsers and renderers read identically.
+    /// </summary>
+    public bool KeepXlink { get; init; }
+
     /// <summary>Gets a value indicating whether <c>script</c> elements and event attributes are removed instead of kept untouched.</summary>
     public bool RemoveScripts { get; init; }
 

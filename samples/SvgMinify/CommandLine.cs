@@ -14,6 +14,7 @@ internal sealed class CommandLine
           --no-multipass   run the passes once instead of until the output stops shrinking
           --keep-ids       keep ids as written
           --keep-titles    keep <title> elements
+          --keep-xlink     keep xlink:href for SVG 1.1 renderers (default: write href)
           --remove-viewbox remove a viewBox equal to 0 0 width height (kept by default)
           --remove-scripts remove scripts and event attributes
           --remove-foreign-objects  remove foreignObject elements
@@ -40,7 +41,7 @@ internal sealed class CommandLine
         error = null;
         var result = new CommandLine();
         int? precision = null;
-        bool multipass = true, keepIds = false, keepTitles = false, keepViewBox = true, removeScripts = false, removeForeign = false, pretty = false;
+        bool multipass = true, keepIds = false, keepTitles = false, keepXlink = false, keepViewBox = true, removeScripts = false, removeForeign = false, pretty = false;
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
@@ -68,6 +69,7 @@ internal sealed class CommandLine
                 case "--no-multipass": multipass = false; break;
                 case "--keep-ids": keepIds = true; break;
                 case "--keep-titles": keepTitles = true; break;
+                case "--keep-xlink": keepXlink = true; break;
                 case "--keep-viewbox": keepViewBox = true; break;
                 case "--remove-viewbox": keepViewBox = false; break;
                 case "--remove-scripts": removeScripts = true; break;
@@ -99,6 +101,7 @@ internal sealed class CommandLine
             Multipass = multipass,
             KeepIds = keepIds,
             KeepTitles = keepTitles,
+            KeepXlink = keepXlink,
             KeepViewBox = keepViewBox,
             RemoveScripts = removeScripts,
             RemoveForeignObjects = removeForeign,

@@ -9,6 +9,12 @@ internal sealed class SvgAttribute(string name, string value)
     /// <summary>Gets or sets the decoded value.</summary>
     public string Value { get; set; } = value;
 
+    /// <summary>
+    /// Gets or sets the value a pure rewrite last produced or confirmed, with a key for the settings it
+    /// used, so that later iterations skip work whose result is already known.
+    /// </summary>
+    public (string Value, int Settings)? Memo { get; set; }
+
     /// <summary>Gets the prefix before the colon, or an empty string.</summary>
     public string Prefix
     {

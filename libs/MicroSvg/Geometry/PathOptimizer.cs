@@ -10,9 +10,6 @@ namespace MicroSvg.Geometry;
 /// </summary>
 internal static class PathOptimizer
 {
-    /// <summary>Experiment switch: write every segment absolute.</summary>
-    internal static bool AbsoluteOnly { get; set; }
-
     /// <summary>What the optimizer may assume about how the path is painted.</summary>
     [Flags]
     public enum Allowances
@@ -203,16 +200,15 @@ internal static class PathOptimizer
                     continue;
                 }
 
-                // A line back to the start right before closepath adds nothing to a fill.
-                if (s.C == 'L' && s.X == sx && s.Y == sy && i + 1 < segments.Count && segments[i + 1].C == 'Z')
+                if (s.C == 'Z')
                 {
-                    continue;
+                    // A line back to the start right before closepath adds nothing to a fill.
+                    DropLinesBackToStart(output, sx, sy);
                 }
-
-                // A fill closes every subpath anyway: a final line back to the start is a closepath.
-                if (s.C == 'L' && s.X == sx && s.Y == sy && (i + 1 == segments.Count || segments[i + 1].C == 'M'))
+                else if (s.C == 'M')
                 {
-                    s.C = 'Z';
+                    // A fill closes every subpath anyway, so closepath and lines back to the start are implied.
+                    CloseImplicitly(output, sx, sy);
                 }
             }
             else if (s.C == 'A' && s.X == cx && s.Y == cy && noMarkers)
@@ -236,6 +232,11 @@ internal static class PathOptimizer
             (cx, cy) = (s.X, s.Y);
         }
 
+        if (fillOnly && noMarkers)
+        {
+            CloseImplicitly(output, sx, sy);
+        }
+
         if (noMarkers && output.Count > 1 && output[^1].C == 'M')
         {
             output.RemoveAt(output.Count - 1);
@@ -243,6 +244,25 @@ internal static class PathOptimizer
 
         segments.Clear();
         segments.AddRange(output);
+    }
+
+    /// <summary>Removes the closepath and lines back to the start that end a filled subpath.</summary>
+    private static void CloseImplicitly(List<Segment> output, long sx, long sy)
+    {
+        if (output.Count > 1 && output[^1].C == 'Z')
+        {
+            output.RemoveAt(output.Count - 1);
+        }
+
+        DropLinesBackToStart(output, sx, sy);
+    }
+
+    private static void DropLinesBackToStart(List<Segment> output, long sx, long sy)
+    {
+        while (output.Count > 1 && output[^1] is { C: 'L' } last && last.X == sx && last.Y == sy && output[^2].C != 'M')
+        {
+            output.RemoveAt(output.Count - 1);
+        }
     }
 
     private static string Write(List<Segment> segments, int decimals)
@@ -329,12 +349,59 @@ internal static class PathOptimizer
         public bool Sweep;
     }
 
+    /// <summary>Formatted numbers of one candidate segment, kept in one reused buffer.</summary>
+    private sealed class NumberRun
+    {
+        private const int MaxNumbers = 7;
+        private readonly char[] chars = new char[MaxNumbers * SvgNumber.MaxScaledChars];
+        private readonly int[] starts = new int[MaxNumbers];
+        private readonly int[] lengths = new int[MaxNumbers];
+
+        public int Count { get; private set; }
+
+        public ReadOnlySpan<char> this[int index] => this.chars.AsSpan(this.starts[index], this.lengths[index]);
+
+        public void Clear() => this.Count = 0;
+
+        public void Add(long scaled, int decimals)
+        {
+            var at = this.Count == 0 ? 0 : this.starts[this.Count - 1] + this.lengths[this.Count - 1];
+            this.starts[this.Count] = at;
+            this.lengths[this.Count] = SvgNumber.WriteScaled(scaled, decimals, this.chars.AsSpan(at));
+            this.Count++;
+        }
+
+        public void AddAll(ReadOnlySpan<long> values, int decimals)
+        {
+            this.Clear();
+            foreach (var value in values)
+            {
+                this.Add(value, decimals);
+            }
+        }
+
+        public void CopyFrom(NumberRun other, int count)
+        {
+            this.Clear();
+            for (var i = 0; i < count; i++)
+            {
+                var at = this.Count == 0 ? 0 : this.starts[this.Count - 1] + this.lengths[this.Count - 1];
+                other[i].CopyTo(this.chars.AsSpan(at));
+                this.starts[this.Count] = at;
+                this.lengths[this.Count] = other.lengths[i];
+                this.Count++;
+            }
+        }
+    }
+
     /// <summary>Accumulates path text, tracking what is needed to drop separators and command letters.</summary>
     private sealed class PathWriter(int decimals)
     {
         private readonly StringBuilder text = new();
         private readonly int angleDecimals = Math.Min(decimals + 2, 12);
         private readonly double step = 1 / SvgNumber.Pow10(decimals);
+        private readonly NumberRun absoluteRun = new();
+        private readonly NumberRun relativeRun = new();
         private char lastCommand;
 
         // Renderers parse path data into single-precision floats and add relative offsets to a
@@ -344,7 +411,10 @@ internal static class PathOptimizer
         private float currentY;
         private float startX;
         private float startY;
-        private string lastNumber = string.Empty;
+
+        // What separator rules need to know about the last number written.
+        private bool lastIsNumber;
+        private bool lastHasFraction;
         private bool lastWasFlag;
 
         public bool IsEmpty => this.text.Length == 0;
@@ -354,29 +424,28 @@ internal static class PathOptimizer
             (this.currentX, this.currentY) = (this.startX, this.startY);
             this.text.Append('z');
             this.lastCommand = 'z';
-            this.lastNumber = string.Empty;
+            this.lastIsNumber = false;
             this.lastWasFlag = false;
         }
 
-        public void Choose(char command, long[] absolute, long[] relative, long endX, long endY, bool isFirst = false)
+        public void Choose(char command, ReadOnlySpan<long> absolute, ReadOnlySpan<long> relative, long endX, long endY, bool isFirst = false)
         {
-            var abs = this.Format(absolute);
+            this.absoluteRun.AddAll(absolute, decimals);
             var useRelative = false;
-            string[]? rel = null;
-            if (!isFirst && !AbsoluteOnly && this.RelativeIsStable(command, relative, endX, endY))
+            if (!isFirst && this.RelativeIsStable(command, relative, endX, endY))
             {
-                rel = this.Format(relative);
-                useRelative = this.Measure(char.ToLowerInvariant(command), rel) <= this.Measure(command, abs);
+                this.relativeRun.AddAll(relative, decimals);
+                useRelative = this.Measure(char.ToLowerInvariant(command), this.relativeRun) <= this.Measure(command, this.absoluteRun);
             }
 
             if (useRelative)
             {
-                this.Emit(char.ToLowerInvariant(command), rel!);
+                this.Emit(char.ToLowerInvariant(command), this.relativeRun);
                 this.Advance(command, relative, relative: true);
             }
             else
             {
-                this.Emit(command, abs);
+                this.Emit(command, this.absoluteRun);
                 this.Advance(command, absolute, relative: false);
             }
 
@@ -389,11 +458,20 @@ internal static class PathOptimizer
         public void ChooseArc(long rx, long ry, int radiusDecimals, long angle, bool large, bool sweep, long x, long y, long dx, long dy)
         {
             var stable = this.RelativeIsStable('A', [dx, dy], x, y);
-            var abs = new[] { SvgNumber.FormatScaled(rx, radiusDecimals), SvgNumber.FormatScaled(ry, radiusDecimals), SvgNumber.FormatScaled(angle, this.angleDecimals), large ? "1" : "0", sweep ? "1" : "0", this.Number(x), this.Number(y) };
-            var rel = (string[])abs.Clone();
-            rel[5] = this.Number(dx);
-            rel[6] = this.Number(dy);
-            if (stable && !AbsoluteOnly && this.Measure('a', rel) <= this.Measure('A', abs))
+            var abs = this.absoluteRun;
+            abs.Clear();
+            abs.Add(rx, radiusDecimals);
+            abs.Add(ry, radiusDecimals);
+            abs.Add(angle, this.angleDecimals);
+            abs.Add(large ? 1 : 0, 0);
+            abs.Add(sweep ? 1 : 0, 0);
+            abs.Add(x, decimals);
+            abs.Add(y, decimals);
+            var rel = this.relativeRun;
+            rel.CopyFrom(abs, 5);
+            rel.Add(dx, decimals);
+            rel.Add(dy, decimals);
+            if (stable && this.Measure('a', rel) <= this.Measure('A', abs))
             {
                 this.Emit('a', rel);
                 this.Advance('A', [dx, dy], relative: true);
@@ -407,91 +485,13 @@ internal static class PathOptimizer
 
         public override string ToString() => this.text.ToString();
 
-        private bool RelativeIsStable(char command, long[] relative, long endX, long endY)
-        {
-            var (x, y) = this.Replay(command, relative, relative: true);
-            return Math.Abs(x - (endX * this.step)) <= this.step / 10 && Math.Abs(y - (endY * this.step)) <= this.step / 10;
-        }
-
-        private void Advance(char command, long[] values, bool relative) => (this.currentX, this.currentY) = this.Replay(command, values, relative);
-
-        /// <summary>The end point as a renderer computes it in single precision.</summary>
-        private (float X, float Y) Replay(char command, long[] values, bool relative)
-        {
-            float F(long v) => (float)(v * this.step);
-            return command switch
-            {
-                'H' => (relative ? this.currentX + F(values[0]) : F(values[0]), this.currentY),
-                'V' => (this.currentX, relative ? this.currentY + F(values[0]) : F(values[0])),
-                _ => relative ? (this.currentX + F(values[^2]), this.currentY + F(values[^1])) : (F(values[^2]), F(values[^1])),
-            };
-        }
-
-        private string Number(long scaled) => SvgNumber.FormatScaled(scaled, decimals);
-
-        private string[] Format(long[] values)
-        {
-            var result = new string[values.Length];
-            for (var i = 0; i < values.Length; i++)
-            {
-                result[i] = this.Number(values[i]);
-            }
-
-            return result;
-        }
-
-        private bool Implicit(char command) =>
-            command == this.lastCommand ? command is not ('M' or 'm') : (command == 'L' && this.lastCommand == 'M') || (command == 'l' && this.lastCommand == 'm');
-
-        private int Measure(char command, string[] numbers)
-        {
-            var length = 0;
-            var needsLetter = !this.Implicit(command);
-            var last = needsLetter ? string.Empty : this.lastNumber;
-            var lastFlag = !needsLetter && this.lastWasFlag;
-            length += needsLetter ? 1 : 0;
-            for (var i = 0; i < numbers.Length; i++)
-            {
-                var isFlag = IsArcFlag(command, i);
-                length += numbers[i].Length + (NeedsSeparator(last, lastFlag, numbers[i], isFlag) ? 1 : 0);
-                last = numbers[i];
-                lastFlag = isFlag;
-            }
-
-            return length;
-        }
-
-        private void Emit(char command, string[] numbers)
-        {
-            if (!this.Implicit(command))
-            {
-                this.text.Append(command);
-                this.lastNumber = string.Empty;
-                this.lastWasFlag = false;
-            }
-
-            for (var i = 0; i < numbers.Length; i++)
-            {
-                var isFlag = IsArcFlag(command, i);
-                if (NeedsSeparator(this.lastNumber, this.lastWasFlag, numbers[i], isFlag))
-                {
-                    this.text.Append(' ');
-                }
-
-                this.text.Append(numbers[i]);
-                this.lastNumber = numbers[i];
-                this.lastWasFlag = isFlag;
-            }
-
-            // After a moveto, repetitions are linetos: record the implied command for implicitness checks.
-            this.lastCommand = command;
-        }
-
         private static bool IsArcFlag(char command, int index) => command is 'a' or 'A' && index is 3 or 4;
 
-        private static bool NeedsSeparator(string last, bool lastWasFlag, string next, bool nextIsFlag)
+        private static bool HasFraction(ReadOnlySpan<char> number) => number.IndexOfAny('.', 'e') >= 0;
+
+        private static bool NeedsSeparator(bool lastIsNumber, bool lastHasFraction, bool lastWasFlag, ReadOnlySpan<char> next, bool nextIsFlag)
         {
-            if (last.Length == 0 || next[0] == '-')
+            if (!lastIsNumber || next[0] == '-')
             {
                 return false;
             }
@@ -507,7 +507,79 @@ internal static class PathOptimizer
                 return true;
             }
 
-            return !(next[0] == '.' && (last.Contains('.', StringComparison.Ordinal) || last.Contains('e', StringComparison.Ordinal)));
+            return !(next[0] == '.' && lastHasFraction);
+        }
+
+        private bool RelativeIsStable(char command, ReadOnlySpan<long> relative, long endX, long endY)
+        {
+            var (x, y) = this.Replay(command, relative, relative: true);
+            return Math.Abs(x - (endX * this.step)) <= this.step / 10 && Math.Abs(y - (endY * this.step)) <= this.step / 10;
+        }
+
+        private void Advance(char command, ReadOnlySpan<long> values, bool relative) => (this.currentX, this.currentY) = this.Replay(command, values, relative);
+
+        /// <summary>The end point as a renderer computes it in single precision.</summary>
+        private (float X, float Y) Replay(char command, ReadOnlySpan<long> values, bool relative)
+        {
+            var step = this.step;
+            float F(long v) => (float)(v * step);
+            return command switch
+            {
+                'H' => (relative ? this.currentX + F(values[0]) : F(values[0]), this.currentY),
+                'V' => (this.currentX, relative ? this.currentY + F(values[0]) : F(values[0])),
+                _ => relative ? (this.currentX + F(values[^2]), this.currentY + F(values[^1])) : (F(values[^2]), F(values[^1])),
+            };
+        }
+
+        private bool Implicit(char command) =>
+            command == this.lastCommand ? command is not ('M' or 'm') : (command == 'L' && this.lastCommand == 'M') || (command == 'l' && this.lastCommand == 'm');
+
+        private int Measure(char command, NumberRun numbers)
+        {
+            var needsLetter = !this.Implicit(command);
+            var length = needsLetter ? 1 : 0;
+            var lastIsNumber = !needsLetter && this.lastIsNumber;
+            var lastHasFraction = this.lastHasFraction;
+            var lastFlag = !needsLetter && this.lastWasFlag;
+            for (var i = 0; i < numbers.Count; i++)
+            {
+                var number = numbers[i];
+                var isFlag = IsArcFlag(command, i);
+                length += number.Length + (NeedsSeparator(lastIsNumber, lastHasFraction, lastFlag, number, isFlag) ? 1 : 0);
+                lastIsNumber = true;
+                lastHasFraction = HasFraction(number);
+                lastFlag = isFlag;
+            }
+
+            return length;
+        }
+
+        private void Emit(char command, NumberRun numbers)
+        {
+            if (!this.Implicit(command))
+            {
+                this.text.Append(command);
+                this.lastIsNumber = false;
+                this.lastWasFlag = false;
+            }
+
+            for (var i = 0; i < numbers.Count; i++)
+            {
+                var number = numbers[i];
+                var isFlag = IsArcFlag(command, i);
+                if (NeedsSeparator(this.lastIsNumber, this.lastHasFraction, this.lastWasFlag, number, isFlag))
+                {
+                    this.text.Append(' ');
+                }
+
+                this.text.Append(number);
+                this.lastIsNumber = true;
+                this.lastHasFraction = HasFraction(number);
+                this.lastWasFlag = isFlag;
+            }
+
+            // After a moveto, repetitions are linetos: record the implied command for implicitness checks.
+            this.lastCommand = command;
         }
     }
 }

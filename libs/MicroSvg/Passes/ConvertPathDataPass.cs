@@ -31,17 +31,23 @@ internal sealed class ConvertPathDataPass : ISvgPass
                 return true;
             }
 
-            if (!PathParser.TryParse(d.Value, out var commands))
+            // The rewrite is a pure function of the data and these settings: data this pass already
+            // produced under the same settings would come out unchanged.
+            var decimals = context.CoordinateDecimals(element);
+            var allowances = PathContext.For(context, element);
+            var settings = (decimals * 8) + (int)allowances;
+            if (d.Memo is { } memo && ReferenceEquals(memo.Value, d.Value) && memo.Settings == settings)
             {
                 return true;
             }
 
-            var optimized = PathOptimizer.Optimize(commands, context.CoordinateDecimals(element), PathContext.For(context, element));
-            if (optimized is not null && optimized.Length <= d.Value.Length)
+            if (PathParser.TryParse(d.Value, out var commands)
+                && PathOptimizer.Optimize(commands, decimals, allowances) is { } optimized && optimized.Length <= d.Value.Length)
             {
                 context.Rewrite(d, optimized);
             }
 
+            d.Memo = (d.Value, settings);
             return true;
         }
     }

@@ -42,6 +42,19 @@ internal sealed class MergePathsPass : ISvgPass
     private static bool IsRasterizedAlike(List<PathCommand> commands) =>
         commands.Count(c => c.Command == 'M') >= 2 && !commands.Any(c => c.Command == 'A');
 
+    /// <summary>A cheap test on the text that every path passing <see cref="IsRasterizedAlike"/> passes.</summary>
+    private static bool MayBeRasterizedAlike(string data)
+    {
+        var span = data.AsSpan();
+        if (span.IndexOfAny('A', 'a') >= 0)
+        {
+            return false;
+        }
+
+        var first = span.IndexOfAny('M', 'm');
+        return first >= 0 && span[(first + 1)..].IndexOfAny('M', 'm') >= 0;
+    }
+
     private static (double MinX, double MinY, double MaxX, double MaxY)? Bounds(List<PathCommand> commands)
     {
         double minX = double.MaxValue, minY = double.MaxValue, maxX = double.MinValue, maxY = double.MinValue;
@@ -111,8 +124,8 @@ internal sealed class MergePathsPass : ISvgPass
             SvgElement? target = null;
             for (var i = 0; i < element.Children.Count; i++)
             {
-                if (element.Children[i] is not SvgElement { Name: "path" } path || !this.IsMergeable(path) || !PathParser.TryParse(path.Get("d")!, out var commands)
-                    || !IsRasterizedAlike(commands) || Bounds(commands) is not { } box)
+                if (element.Children[i] is not SvgElement { Name: "path" } path || path.Get("d") is not { } data || !MayBeRasterizedAlike(data)
+                    || !this.IsMergeable(path) || !PathParser.TryParse(data, out var commands) || !IsRasterizedAlike(commands) || Bounds(commands) is not { } box)
                 {
                     target = null;
                     continue;
