@@ -42,6 +42,7 @@ public sealed partial class SegmentedLogStore
         var segments = found.Skip(runStart).ToList();
         var scans = new List<SegmentScan>(segments.Count);
         var replay = new LogReplay();
+        var markerSegment = -1;
         byte[] buffer = [];
         for (var i = 0; i < segments.Count; i++)
         {
@@ -49,6 +50,11 @@ public sealed partial class SegmentedLogStore
             (buffer, var length) = await ReadSegmentAsync(storage, segments[i].Name, buffer, cancellationToken);
             var position = new SegmentPosition(IsFirst: i == 0, IsOldest: i == 0 && runStart == 0, IsLast: i == segments.Count - 1);
             var scan = ScanSegment(buffer, length, segments[i], position, replay);
+            if (scan.HasMarker)
+            {
+                markerSegment = i;
+            }
+
             if (scan.Installed)
             {
                 for (var j = 0; j < i; j++)
@@ -74,8 +80,11 @@ public sealed partial class SegmentedLogStore
                 $"the log before index {replay.Offset + 1} is missing: the segments that held it are gone and no snapshot marker covers it");
         }
 
+        // The same rule as after a compaction, with one more bound: the segment holding the latest snapshot marker stays, since a
+        // replay that starts after an earlier segment was deleted needs that marker to cover what the deleted segment held.
         var covered = 0;
-        while (covered < segments.Count - 1 && (segments[covered].Obsolete || segments[covered].MaxIndexWritten <= replay.Snapshot.Index))
+        var keepFrom = markerSegment >= 0 ? markerSegment : segments.Count - 1;
+        while (covered < Math.Min(keepFrom, segments.Count - 1) && (segments[covered].Obsolete || segments[covered].MaxIndexWritten <= replay.Snapshot.Index))
         {
             covered++;
         }
@@ -238,6 +247,7 @@ public sealed partial class SegmentedLogStore
         var offset = SegmentFormat.HeaderBytes;
         var records = 0;
         var installed = false;
+        var hasMarker = false;
         string? stopReason;
         while (SegmentFormat.TryParseRecord(data, offset, out var type, out var payload, out stopReason) == RecordStatus.Valid)
         {
@@ -255,6 +265,7 @@ public sealed partial class SegmentedLogStore
             }
 
             installed |= type == LogRecordType.InstallSnapshot;
+            hasMarker |= type is LogRecordType.InstallSnapshot or LogRecordType.Compaction;
             var reason = Apply(segment, type, data[payload], replay);
             if (reason is not null)
             {
@@ -294,7 +305,7 @@ public sealed partial class SegmentedLogStore
             throw new CorruptDataException(segment.Name, SegmentFormat.HeaderBytes, "a segment that is not the last holds no record");
         }
 
-        return new SegmentScan(offset, tornEnd, installed, Unfinished: false);
+        return new SegmentScan(offset, tornEnd, installed, hasMarker, Unfinished: false);
     }
 
     /// <summary>A last segment without a valid record: left by a crash while it was being created, unless nothing comes before it.</summary>
@@ -308,7 +319,7 @@ public sealed partial class SegmentedLogStore
                 $"the oldest segment holds no valid record and starts at index {segment.FirstIndex}, so the log before it is missing");
         }
 
-        return new SegmentScan(0, 0, Installed: false, Unfinished: true);
+        return new SegmentScan(0, 0, Installed: false, HasMarker: false, Unfinished: true);
     }
 
     private static string? Apply(LogSegment segment, LogRecordType type, ReadOnlySpan<byte> payload, LogReplay replay)

@@ -306,7 +306,8 @@ public sealed partial class SegmentedLogStore
 
     /// <summary>
     /// Deletes the oldest segments that nothing needs any more: those before an installed snapshot, and those whose every entry the
-    /// snapshot covers. Only a prefix of the segments goes, and never the active one.
+    /// snapshot covers. Only a prefix of the segments goes, and never the active one, which holds the snapshot marker just written:
+    /// a replay that starts after the deleted segments needs that marker to cover what they held (and the hard state is there too).
     /// </summary>
     private async ValueTask DeleteCoveredSegmentsAsync()
     {

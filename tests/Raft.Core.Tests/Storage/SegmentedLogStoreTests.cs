@@ -94,6 +94,45 @@ public sealed class SegmentedLogStoreTests
     }
 
     [Test]
+    public void Reopening_keeps_the_segment_that_holds_the_latest_snapshot_marker()
+    {
+        // The marker is in a segment whose entries the snapshot covers entirely; later segments hold no marker. Deleting that segment
+        // at open would leave a log whose start no marker explains, which the next open would report as missing data.
+        var harness = new DiskHarness();
+        harness.Run(async storage =>
+        {
+            var options = new SegmentedLogStoreOptions { MaxSegmentBytes = 1024 };
+            await using (var store = await SegmentedLogStore.OpenAsync(storage, options))
+            {
+                // 8 entries of 114 bytes fill the first segment; the marker still fits, the 9th entry starts the second segment.
+                for (var i = 1; i <= 8; i++)
+                {
+                    await store.AppendAsync([Entry((ulong)i, 1, new string('m', 80))], null, sync: true);
+                }
+
+                await store.CompactAsync(new SnapshotMetadata { Index = 8, Term = 1, Configuration = Voters });
+                Assert.That(store.SegmentNames, Has.Count.EqualTo(1));
+                for (var i = 9; i <= 20; i++)
+                {
+                    await store.AppendAsync([Entry((ulong)i, 1, new string('m', 80))], null, sync: true);
+                }
+            }
+
+            for (var round = 0; round < 2; round++)
+            {
+                await using var reopened = await SegmentedLogStore.OpenAsync(storage, options);
+                Assert.That(reopened.Snapshot.Metadata, Is.EqualTo(new SnapshotMetadata { Index = 8, Term = 1, Configuration = Voters }));
+                Assert.That(reopened.LastIndex, Is.EqualTo(20 + (ulong)(10 * round)));
+                for (var i = 1; i <= 10; i++)
+                {
+                    var index = reopened.LastIndex + 1;
+                    await reopened.AppendAsync([Entry(index, 1, new string('m', 80))], null, sync: true);
+                }
+            }
+        });
+    }
+
+    [Test]
     public void Installing_a_snapshot_starts_a_fresh_segment_and_deletes_the_old_ones()
     {
         var harness = new DiskHarness();
