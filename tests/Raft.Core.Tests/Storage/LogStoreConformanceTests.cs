@@ -60,7 +60,7 @@ public sealed class LogStoreConformanceTests(string kind)
     public void An_append_that_would_leave_a_gap_is_refused_and_changes_nothing() => Run(async log =>
     {
         await AppendRangeAsync(log, 1, 3, term: 1);
-        var error = await CatchAsync(() => log.AppendAsync([Entry(5, 1)], new HardState(9, NodeId.None, 0), sync: true));
+        var error = await Catch.ExceptionAsync(() => log.AppendAsync([Entry(5, 1)], new HardState(9, NodeId.None, 0), sync: true));
         Assert.Multiple(() =>
         {
             Assert.That(error, Is.InstanceOf<ArgumentException>());
@@ -120,7 +120,7 @@ public sealed class LogStoreConformanceTests(string kind)
     public void Compaction_past_the_last_index_is_refused() => Run(async log =>
     {
         await AppendRangeAsync(log, 1, 3, term: 1);
-        var error = await CatchAsync(() => log.CompactAsync(new SnapshotMetadata { Index = 4, Term = 1 }));
+        var error = await Catch.ExceptionAsync(() => log.CompactAsync(new SnapshotMetadata { Index = 4, Term = 1 }));
         Assert.That(error, Is.InstanceOf<ArgumentOutOfRangeException>());
         Assert.That(log.FirstIndex, Is.EqualTo(1));
     });
@@ -215,19 +215,6 @@ public sealed class LogStoreConformanceTests(string kind)
         for (var index = first; index <= last; index++)
         {
             await log.AppendAsync([Entry(index, term, $"entry {index}")], null, sync: index == last);
-        }
-    }
-
-    private static async Task<Exception?> CatchAsync(Func<ValueTask> action)
-    {
-        try
-        {
-            await action();
-            return null;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            return e;
         }
     }
 
