@@ -127,7 +127,9 @@ public sealed partial class SegmentedLogStore : ILogStore
         }
 
         ArgumentOutOfRangeException.ThrowIfGreaterThan(high, LastIndex + 1);
-        var result = new List<LogEntry>();
+
+        // Sized for the usual case (the range fits the byte limit) without trusting a huge range to.
+        var result = new List<LogEntry>(high > low ? (int)Math.Min(high - low, 1024) : 0);
         long size = 0;
         for (var i = low; i < high; i++)
         {
