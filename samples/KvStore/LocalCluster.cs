@@ -100,5 +100,5 @@ public sealed class LocalCluster : IAsyncDisposable
 
     private string Folder(int i) => Path.Combine(_dataFolder, Members[i].ToString());
 
-    private int Index(NodeId id) => Members.IndexOf(id) is var i and >= 0 ? i : throw new ArgumentException($"No replica {id}; the replicas are n1, n2 and n3.");
+    private int Index(NodeId id) => Members.ToList().IndexOf(id) is var i and >= 0 ? i : throw new ArgumentException($"No replica {id}; the replicas are n1, n2 and n3.");
 }

@@ -5,7 +5,8 @@ namespace Raft.Core.Tests.Hosting;
 
 /// <summary>
 /// The replicated key-value store under a random nemesis — partitions (also one-way), crashes (with torn writes), pauses, loss and
-/// duplication bursts, disk stalls — with clients that retry through sessions. Every history must be linearizable, no acknowledged
+/// duplication bursts, disk stalls — with logs and snapshots on the simulated disks (so a crash loses unsynced writes and tears
+/// the last one), and clients that retry through sessions. Every history must be linearizable, no acknowledged
 /// write may be lost, and the safety properties are checked throughout. <c>SIM_SEEDS=N</c> runs N seeds (default 300).
 /// </summary>
 public sealed class KeyValueNemesisTests
@@ -18,7 +19,7 @@ public sealed class KeyValueNemesisTests
 
     private static void RunOnce(ulong seed)
     {
-        var cluster = new RaftSimCluster(seed, 3);
+        var cluster = new RaftSimCluster(seed, 3, durable: true);
         var sim = cluster.Simulator;
         var history = new History<KeyValueInput, KeyValueOutput>(sim.TimeProvider);
         var clients = Enumerable.Range(0, 4).Select(i => cluster.AddClient(new NodeId(100 + (ulong)i))).ToList();
