@@ -15,7 +15,11 @@ using Raft.Core;
 //   dotnet run --project samples/KvStore -- --client --listen n100@127.0.0.1:7100 \
 //        --servers n1@127.0.0.1:7001,n2@127.0.0.1:7002,n3@127.0.0.1:7003
 //                                                              a command line client of such a cluster
-using var loggerFactory = LoggerFactory.Create(builder => builder.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+// Reconnect attempts to a stopped replica are expected here (the tour stops some), so the transport only reports errors.
+using var loggerFactory = LoggerFactory.Create(builder => builder
+    .AddSimpleConsole(o => o.SingleLine = true)
+    .SetMinimumLevel(LogLevel.Warning)
+    .AddFilter("Cluster.Core.TcpTransport", LogLevel.Error));
 var options = Options.Parse(args);
 if (options.Error is not null)
 {

@@ -55,7 +55,6 @@ public sealed class ReplicatedKeyValueStore : IAsyncDisposable
             TimeProvider.System,
             RandomSource.FromEntropy(),
             loggerFactory);
-        await transport.StartAsync();
         var bus = new MessageBus(transport, TimeProvider.System, loggerFactory: loggerFactory);
 
         // The few lines that make the dictionary replicated: an adapter, durable stores, a node.
@@ -69,6 +68,9 @@ public sealed class ReplicatedKeyValueStore : IAsyncDisposable
         var node = await RaftNode.StartAsync(
             new RaftNodeOptions { NodeId = address.Id, InitialMembers = members, SnapshotThresholdEntries = 1_000 },
             machine, log, snapshots, bus, TimeProvider.System, RandomSource.FromEntropy(), loggerFactory);
+
+        // Listen only once the node's handlers are on the bus, so no early message finds nobody to take it.
+        await transport.StartAsync();
         return new ReplicatedKeyValueStore(transport.BoundAddress, transport, bus, node, log, snapshots);
     }
 

@@ -44,7 +44,7 @@ public sealed class Shell(RaftClient client, LocalCluster? cluster)
         var script = new[]
         {
             "status", "put greeting hello", "put answer 42", "get greeting", "kill-leader", "put after-kill still-works",
-            "get answer", "restart-all", "bench 2000", "delete greeting", "get greeting", "status",
+            "get answer", "restart-all", "wait-caught-up", "status", "bench 2000", "delete greeting", "get greeting", "status",
         };
         foreach (var line in script)
         {
@@ -108,6 +108,9 @@ public sealed class Shell(RaftClient client, LocalCluster? cluster)
 
                     Console.WriteLine("every stopped replica restarted from its data");
                     return true;
+                case "wait-caught-up" when cluster is not null:
+                    await WaitCaughtUpAsync();
+                    return true;
                 case "bench" when words.Length == 2 && int.TryParse(words[1], out var count) && count > 0:
                     await BenchAsync(count);
                     return true;
@@ -133,6 +136,25 @@ public sealed class Shell(RaftClient client, LocalCluster? cluster)
             await client.ExecuteAsync<KeyValueCommand, string?>(new KeyValueCommand($"bench{i % 100}", $"{i}")));
         var elapsed = Stopwatch.GetElapsedTime(started);
         Console.WriteLine($"{count} writes from 64 concurrent callers in {elapsed.TotalMilliseconds:0} ms ({count / elapsed.TotalSeconds:0} writes/s, fsync on every batch)");
+    }
+
+    private async Task WaitCaughtUpAsync()
+    {
+        var started = Stopwatch.GetTimestamp();
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var statuses = cluster!.Running.Select(r => r.Node.Status).ToList();
+            var leader = statuses.FirstOrDefault(s => s.IsLeader);
+            if (leader is not null && statuses.Count == cluster.Members.Count && statuses.All(s => s.AppliedIndex >= leader.CommitIndex && s.Leader == leader.Id))
+            {
+                Console.WriteLine($"every replica follows {leader.Id} and has applied {leader.CommitIndex} ({Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms)");
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("The replicas did not catch up within 10 s.");
     }
 
     private async Task<NodeId> WaitForLeaderAsync()

@@ -125,14 +125,16 @@ public sealed class TcpClusterTests
 
     private static async Task<TcpTransport> StartTransportAsync(NodeAddress address, MessageCodec codec)
     {
-        var transport = new TcpTransport(
-            new TcpTransportOptions { LocalAddress = address, ClusterId = "raft-tcp-test", Codec = codec, ClusterSecret = Secret },
-            TimeProvider.System,
-            RandomSource.FromEntropy(),
-            NullLoggerFactory.Instance);
+        var transport = CreateTransport(address, codec);
         await transport.StartAsync();
         return transport;
     }
+
+    private static TcpTransport CreateTransport(NodeAddress address, MessageCodec codec) => new(
+        new TcpTransportOptions { LocalAddress = address, ClusterId = "raft-tcp-test", Codec = codec, ClusterSecret = Secret },
+        TimeProvider.System,
+        RandomSource.FromEntropy(),
+        NullLoggerFactory.Instance);
 
     private sealed class TcpNode : IAsyncDisposable
     {
@@ -150,7 +152,7 @@ public sealed class TcpClusterTests
 
         public static async Task<TcpNode> StartAsync(NodeAddress address, NodeId[] members, string folder, MessageCodec codec)
         {
-            var transport = await StartTransportAsync(address, codec);
+            var transport = CreateTransport(address, codec);
             var bus = new MessageBus(transport, TimeProvider.System);
             var storage = new DiskFileStorage(folder);
             var log = await SegmentedLogStore.OpenAsync(storage);
@@ -159,6 +161,7 @@ public sealed class TcpClusterTests
             var node = await RaftNode.StartAsync(
                 new RaftNodeOptions { NodeId = address.Id, InitialMembers = members, SnapshotThresholdEntries = 30 },
                 machine, log, snapshots, bus, TimeProvider.System, RandomSource.FromEntropy());
+            await transport.StartAsync();
             return new TcpNode { Transport = transport, Bus = bus, Node = node, StateMachine = machine, Log = log, Snapshots = snapshots };
         }
 
