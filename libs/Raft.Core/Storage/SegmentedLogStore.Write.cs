@@ -55,6 +55,7 @@ public sealed partial class SegmentedLogStore
 
             if (count > 0)
             {
+                Invariant.Holds(LastIndex == entries[start + count - 1].Index, "After an append the log ends at its last entry.");
                 _segments[^1].NoteWritten(LastIndex);
             }
 
@@ -102,6 +103,7 @@ public sealed partial class SegmentedLogStore
         await FlushActiveAsync(CancellationToken.None);
         _entries.RemoveRange(0, (int)(metadata.Index - _snapshot.Index));
         _snapshot = new Snapshot(metadata, ReadOnlyMemory<byte>.Empty);
+        Invariant.Holds(FirstIndex == metadata.Index + 1, "After a compaction the log starts just after the snapshot.");
         await DeleteCoveredSegmentsAsync();
     }
 
@@ -233,6 +235,7 @@ public sealed partial class SegmentedLogStore
             throw;
         }
 
+        Invariant.Holds(_writeOffset >= SegmentFormat.HeaderBytes && !_dirty, "A sealed segment holds its header and is durable.");
         var sequence = _segments[^1].Sequence + 1;
         var name = SegmentFormat.FileName(_options.Prefix, sequence, firstIndex);
         var initial = new ArrayBufferWriter<byte>(256);

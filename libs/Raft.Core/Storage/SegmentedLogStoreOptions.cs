@@ -12,10 +12,10 @@ public sealed class SegmentedLogStoreOptions
     public const long DefaultMaxSegmentBytes = 64L * 1024 * 1024;
 
     /// <summary>The smallest <see cref="MaxSegmentBytes"/> accepted (1 KiB): a segment must hold its header, its first record and some entries.</summary>
-    public const long MinMaxSegmentBytes = 1024;
+    public const long SmallestMaxSegmentBytes = 1024;
 
     /// <summary>The largest <see cref="MaxSegmentBytes"/> accepted (1 GiB): recovery reads a whole segment into memory at once.</summary>
-    public const long MaxMaxSegmentBytes = 1L << 30;
+    public const long LargestMaxSegmentBytes = 1L << 30;
 
     /// <summary>
     /// Where the segment files live inside the storage: a folder ending in <c>/</c> (the default <c>raft/</c>), or empty for the
@@ -48,9 +48,9 @@ public sealed class SegmentedLogStoreOptions
     {
         StoragePrefix.Validate(Prefix, nameof(Prefix));
 
-        if (MaxSegmentBytes is < MinMaxSegmentBytes or > MaxMaxSegmentBytes)
+        if (MaxSegmentBytes is < SmallestMaxSegmentBytes or > LargestMaxSegmentBytes)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxSegmentBytes), MaxSegmentBytes, $"SegmentedLogStoreOptions.MaxSegmentBytes must be in [{MinMaxSegmentBytes}, {MaxMaxSegmentBytes}].");
+            throw new ArgumentOutOfRangeException(nameof(MaxSegmentBytes), MaxSegmentBytes, $"SegmentedLogStoreOptions.MaxSegmentBytes must be in [{SmallestMaxSegmentBytes}, {LargestMaxSegmentBytes}].");
         }
 
         if (PreallocateBytes is < 0 || PreallocateBytes > MaxSegmentBytes)
