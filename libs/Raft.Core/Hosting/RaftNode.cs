@@ -163,6 +163,7 @@ public sealed partial class RaftNode : IAsyncDisposable
         _bus.On<RaftMessage>(OnRaftMessage);
         _bus.OnRequest<SnapshotChunk, SnapshotChunkAck>(HandleSnapshotChunkAsync);
         _bus.OnRequest<ClientRequest, ClientResponse>(HandleClientRequestAsync);
+        _startTimestamp = _time.GetTimestamp();
         _loop = RunLoopAsync();
         _applyLoop = RunApplyLoopAsync();
         _ticker = _time.CreateTimer(_ => OnTimer(), null, _options.TickInterval, _options.TickInterval);
