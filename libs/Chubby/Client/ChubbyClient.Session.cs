@@ -103,6 +103,8 @@ public sealed partial class ChubbyClient
                 // Chubby §2.9: a new master does not know what this client caches and may have missed events; flush the cache, tell
                 // the application, and send the open handles with the next KeepAlive so the master rebuilds them.
                 _epoch = response.MasterEpoch;
+                _acknowledgedInvalidation = 0; // each master numbers invalidations and events from 1
+                _acknowledgedEvent = 0;
                 FlushCacheLocked();
                 _registerHandles = _handles.Count > 0;
                 events.Add((ChubbyEventKind.MasterFailedOver, null));
