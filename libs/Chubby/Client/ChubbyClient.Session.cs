@@ -66,7 +66,16 @@ public sealed partial class ChubbyClient
             }
             finally
             {
-                attempt.Dispose();
+                lock (_gate)
+                {
+                    // Cancelled only under the lock, so nobody cancels it once it is disposed.
+                    if (_keepAliveAttempt == attempt)
+                    {
+                        _keepAliveAttempt = null;
+                    }
+
+                    attempt.Dispose();
+                }
             }
 
             switch (response.Status)

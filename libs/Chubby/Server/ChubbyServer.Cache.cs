@@ -29,12 +29,10 @@ public sealed partial class ChubbyServer
             var notified = new List<SessionLease>();
             foreach (var path in paths)
             {
-                if (!master.Cachers.Remove(path, out var cachers))
-                {
-                    continue;
-                }
-
-                foreach (var id in cachers)
+                master.Cachers.Remove(path, out var cachers);
+                master.Outstanding.TryGetValue(path, out var outstanding);
+                var sessions = (cachers ?? []).Union(outstanding ?? []).ToList();
+                foreach (var id in sessions)
                 {
                     if (!master.Leases.TryGetValue(id, out var lease) || lease.Ending)
                     {
@@ -43,6 +41,12 @@ public sealed partial class ChubbyServer
 
                     lease.Cached.Remove(path);
                     lease.Unacknowledged.Add((new InvalidationNotice(++lease.LastInvalidation, path), pending));
+                    if (!master.Outstanding.TryGetValue(path, out var waiting))
+                    {
+                        master.Outstanding[path] = waiting = [];
+                    }
+
+                    waiting.Add(id);
                     pending.Remaining++;
                     notified.Add(lease);
                 }
@@ -60,6 +64,19 @@ public sealed partial class ChubbyServer
         }
 
         await pending.Completion.Task;
+    }
+
+    /// <summary>Drops the session from <see cref="MasterState.Outstanding"/> for paths it no longer has an invalidation of.</summary>
+    private static void ForgetOutstandingLocked(MasterState master, SessionLease lease, IEnumerable<string> paths)
+    {
+        foreach (var path in paths.Distinct(StringComparer.Ordinal))
+        {
+            if (!lease.Unacknowledged.Any(u => u.Notice.Path == path)
+                && master.Outstanding.TryGetValue(path, out var sessions) && sessions.Remove(lease.Id) && sessions.Count == 0)
+            {
+                master.Outstanding.Remove(path);
+            }
+        }
     }
 
     private void EndInvalidation(MasterState master, IReadOnlyCollection<string> paths)

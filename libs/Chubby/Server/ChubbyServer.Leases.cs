@@ -50,7 +50,7 @@ public sealed partial class ChubbyServer
                 {
                     if (!lease.Ending && lease.DeadlineMilliseconds <= now)
                     {
-                        BeginEnd(lease);
+                        BeginEnd(master, lease);
                     }
 
                     if (lease.Ending && !lease.EndInFlight)
@@ -146,7 +146,7 @@ public sealed partial class ChubbyServer
     }
 
     /// <summary>Marks a session as ending: it is refused from now on, and changes waiting for its acknowledgement go ahead.</summary>
-    private static void BeginEnd(SessionLease lease)
+    private static void BeginEnd(MasterState master, SessionLease lease)
     {
         lease.Ending = true;
         var held = lease.Held;
@@ -157,7 +157,9 @@ public sealed partial class ChubbyServer
             owner.Release();
         }
 
+        var paths = lease.Unacknowledged.Select(u => u.Notice.Path).ToList();
         lease.Unacknowledged.Clear();
+        ForgetOutstandingLocked(master, lease, paths);
         lease.Events.Clear();
     }
 
@@ -264,7 +266,7 @@ public sealed partial class ChubbyServer
                 RegisterHandleLocked(master, lease, handle);
             }
 
-            AcknowledgeLocked(lease, request.AcknowledgedInvalidation, request.AcknowledgedEvent);
+            AcknowledgeLocked(master, lease, request.AcknowledgedInvalidation, request.AcknowledgedEvent);
             var knowsEpoch = request.KnownMasterEpoch == master.Epoch;
             if (knowsEpoch && !lease.AcknowledgedFailover)
             {
@@ -288,7 +290,7 @@ public sealed partial class ChubbyServer
         return await answer;
     }
 
-    private static void AcknowledgeLocked(SessionLease lease, ulong invalidation, ulong @event)
+    private static void AcknowledgeLocked(MasterState master, SessionLease lease, ulong invalidation, ulong @event)
     {
         var dropped = 0;
         while (dropped < lease.Unacknowledged.Count && lease.Unacknowledged[dropped].Notice.Number <= invalidation)
@@ -297,7 +299,9 @@ public sealed partial class ChubbyServer
             dropped++;
         }
 
+        var paths = lease.Unacknowledged.Take(dropped).Select(u => u.Notice.Path).ToList();
         lease.Unacknowledged.RemoveRange(0, dropped);
+        ForgetOutstandingLocked(master, lease, paths);
         lease.Events.RemoveAll(e => e.Number <= @event);
     }
 

@@ -305,7 +305,7 @@ public sealed partial class ChubbyServer
                 return Refuse(ChubbyErrorCode.SessionExpired, $"Session {lease.Id} is already ending.");
             }
 
-            BeginEnd(lease);
+            BeginEnd(master, lease);
             lease.EndInFlight = true;
         }
 

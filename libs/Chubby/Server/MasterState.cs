@@ -34,6 +34,12 @@ internal sealed class MasterState(ulong epoch)
     /// <summary>Paths with a change in progress, whose reads are answered as not cacheable.</summary>
     public Dictionary<string, int> Invalidating { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Which sessions have an invalidation of each path not yet acknowledged. A later change to the path waits for them too: the
+    /// session may still hold the old copy, though it is no longer in <see cref="Cachers"/>.
+    /// </summary>
+    public Dictionary<string, HashSet<ulong>> Outstanding { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Which sessions have a handle open on each path.</summary>
     public Dictionary<string, HashSet<ulong>> Watchers { get; } = new(StringComparer.Ordinal);
 
