@@ -40,7 +40,9 @@ public sealed partial class ChubbyClient
     {
         lock (_gate)
         {
-            if (_options.CachingEnabled && _state == ChubbySessionState.Safe && _cache.TryGetValue(path, out entry!))
+            // The lease is checked here, not only by the periodic check: a copy may be served only while the local lease (never
+            // later than the master's) is running, since the master may commit a change once the lease has ended.
+            if (_options.CachingEnabled && _state == ChubbySessionState.Safe && NowMilliseconds < _localDeadline && _cache.TryGetValue(path, out entry!))
             {
                 CacheHits++;
                 return true;
