@@ -282,11 +282,14 @@ public sealed partial class RaftNode : IAsyncDisposable
     {
         if (_fault is { } fault)
         {
-            throw fault as StateMachineFaultedException ?? new InvalidOperationException("The node stopped after a fault.", fault);
+            throw AsStopped(fault);
         }
 
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
     }
+
+    private static InvalidOperationException AsStopped(Exception fault) =>
+        fault as StateMachineFaultedException ?? (InvalidOperationException)new RaftNodeFaultedException(fault);
 
     private void Post(Input input)
     {
@@ -323,7 +326,7 @@ public sealed partial class RaftNode : IAsyncDisposable
         _inbox.Writer.TryComplete();
         _applyQueue.Writer.TryComplete();
         _ticker?.Dispose();
-        FailPending(_ => exception as StateMachineFaultedException ?? new InvalidOperationException("The node stopped after a fault.", exception));
-        FailReads(() => new InvalidOperationException("The node stopped after a fault.", exception));
+        FailPending(_ => AsStopped(exception));
+        FailReads(() => AsStopped(exception));
     }
 }
