@@ -66,7 +66,13 @@ public sealed partial class RaftNode
 
                 _appliedConfiguration = entries.Configuration;
                 break;
-            case ApplyWork.Restore:
+            case ApplyWork.Restore restore:
+                if ((_snapshots.Current?.Index ?? 0) < restore.Metadata.Index)
+                {
+                    throw new InvalidOperationException(
+                        $"The core installed snapshot {restore.Metadata.Index}, but the snapshot store holds {_snapshots.Current?.Index ?? 0}.");
+                }
+
                 await RestoreFromSnapshotStoreAsync(_stopping.Token);
                 break;
             case ApplyWork.ReadsConfirmed confirmed:
@@ -200,6 +206,12 @@ public sealed partial class RaftNode
 
         try
         {
+            if (_snapshots.Current is { } current && current.Index >= _applied)
+            {
+                // A snapshot received from the leader is already newer; committing ours would put an older one in its place.
+                return null;
+            }
+
             var metadata = new SnapshotMetadata { Index = _applied, Term = _appliedTerm, Configuration = _appliedConfiguration };
             await using var writer = await _snapshots.CreateAsync(_stopping.Token);
             var sessions = _sessions.Serialize();

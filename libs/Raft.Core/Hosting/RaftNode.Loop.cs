@@ -11,6 +11,7 @@ public sealed partial class RaftNode
     private int _inboxMessages;
     private int _pendingTicks;
     private long _ticks;
+    private long _startTimestamp;
     private long _persistStartedTimestamp;
     private int _stalledStepDown;
     private SoftState _lastSoftState;
@@ -53,10 +54,13 @@ public sealed partial class RaftNode
 
     private async ValueTask HandleAsync(Input input)
     {
+        // Time first: a node that was paused (a long GC, a stopped VM) must see every tick that passed before it serves a
+        // read under a lease or answers a vote, or its lease would outlive the others' election timeouts.
+        CatchUpTicks();
         switch (input)
         {
             case Input.Tick:
-                OnTicks(Interlocked.Exchange(ref _pendingTicks, 0));
+                Interlocked.Exchange(ref _pendingTicks, 0);
                 break;
             case Input.Message message:
                 Interlocked.Decrement(ref _inboxMessages);
@@ -169,13 +173,31 @@ public sealed partial class RaftNode
         }
     }
 
-    private void OnTicks(int count)
+    /// <summary>
+    /// Ticks the core once per <see cref="RaftNodeOptions.TickInterval"/> of elapsed time, however many timer callbacks ran:
+    /// the timer only wakes the loop. After a gap longer than two election timeouts the rest is skipped, since by then every
+    /// timeout and lease has run out anyway.
+    /// </summary>
+    private void CatchUpTicks()
     {
+        var due = (long)(_time.GetElapsedTime(_startTimestamp) / _options.TickInterval);
+        if (due <= _ticks)
+        {
+            return;
+        }
+
+        var count = Math.Min(due - _ticks, 2L * _options.Raft.ElectionTimeoutTicks);
         for (var i = 0; i < count; i++)
         {
             _core.Tick();
-            _ticks++;
         }
+
+        _ticks = due;
+        OnTicksElapsed();
+    }
+
+    private void OnTicksElapsed()
+    {
 
         // A read that is neither confirmed nor failed after two election timeouts was lost with a message or a leader.
         var deadline = _ticks - (2L * _options.Raft.ElectionTimeoutTicks);

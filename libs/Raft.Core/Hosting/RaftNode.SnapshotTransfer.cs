@@ -168,6 +168,13 @@ public sealed partial class RaftNode
 
         try
         {
+            if (chunk.Metadata.Index <= Math.Max(_snapshots.Current?.Index ?? 0, Volatile.Read(ref _applied)))
+            {
+                // Nothing to store: this node already has that state. Its core still answers, so the leader probes on.
+                _inbox.Writer.TryWrite(new Input.SnapshotReceived(from, chunk.Term, chunk.Metadata));
+                return new SnapshotChunkAck { Term = term, NextOffset = chunk.Offset + chunk.Data.Length, Complete = true };
+            }
+
             if (chunk.Offset == 0 && (_incoming is null || _incoming.Metadata != chunk.Metadata || _incoming.Length > 0))
             {
                 await AbortIncomingSnapshotAsync();

@@ -95,8 +95,8 @@ public sealed partial class RaftNode : IAsyncDisposable
     /// </summary>
     /// <param name="options">The node's settings.</param>
     /// <param name="stateMachine">The application to replicate; the node owns it from now on.</param>
-    /// <param name="log">The log store (for example <c>SegmentedLogStore</c>, or <see cref="MemoryRaftLog"/> in tests).</param>
-    /// <param name="snapshots">The snapshot store (for example <c>FileSnapshotStore</c>).</param>
+    /// <param name="log">The log store (for example <see cref="SegmentedLogStore"/>, or <see cref="MemoryRaftLog"/> in tests).</param>
+    /// <param name="snapshots">The snapshot store (for example <see cref="FileSnapshotStore"/>).</param>
     /// <param name="bus">The bus to the other nodes and clients, whose registry includes <see cref="RaftMessageTypes"/>.</param>
     /// <param name="time">The clock for ticks and timeouts.</param>
     /// <param name="random">The source for election timeouts.</param>
@@ -163,6 +163,7 @@ public sealed partial class RaftNode : IAsyncDisposable
         _bus.On<RaftMessage>(OnRaftMessage);
         _bus.OnRequest<SnapshotChunk, SnapshotChunkAck>(HandleSnapshotChunkAsync);
         _bus.OnRequest<ClientRequest, ClientResponse>(HandleClientRequestAsync);
+        _startTimestamp = _time.GetTimestamp();
         _loop = RunLoopAsync();
         _applyLoop = RunApplyLoopAsync();
         _ticker = _time.CreateTimer(_ => OnTimer(), null, _options.TickInterval, _options.TickInterval);

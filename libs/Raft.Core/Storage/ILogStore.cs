@@ -1,7 +1,7 @@
 namespace Raft.Core;
 
 /// <summary>
-/// The durable Raft log of one node as the hosted node (<c>RaftNode</c>) uses it: the reading side the core needs
+/// The durable Raft log of one node as the hosted node (<see cref="RaftNode"/>) uses it: the reading side the core needs
 /// (<see cref="IRaftLogReader"/>) plus the writes that persist a <see cref="Ready"/> batch.
 /// </summary>
 /// <remarks>

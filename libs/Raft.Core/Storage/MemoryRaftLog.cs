@@ -31,21 +31,13 @@ public sealed class MemoryRaftLog : ILogStore
     /// Creates the log of a founding member of a new cluster: one committed configuration entry at index 1, term 1, that makes
     /// <paramref name="voters"/> the voters. Every founding member must start from the same list.
     /// </summary>
+    /// <exception cref="ArgumentException">There are no voters.</exception>
     public static MemoryRaftLog CreateBootstrapped(IEnumerable<NodeId> voters)
     {
-        ArgumentNullException.ThrowIfNull(voters);
-        var change = new ConfigChange
-        {
-            Items = [.. ConfigurationState.Normalize(voters).Select(v => new ConfigChangeItem(ConfigChangeType.AddVoter, v))],
-        };
-        if (change.Items.Count == 0)
-        {
-            throw new ArgumentException("A cluster needs at least one voter.", nameof(voters));
-        }
-
+        var entry = LogBootstrap.CreateEntry(voters);
         var log = new MemoryRaftLog();
-        log.Append([new LogEntry { Term = 1, Index = 1, Kind = EntryKind.ConfigChange, Data = change.Encode() }]);
-        log.SetHardState(new HardState(1, NodeId.None, 1));
+        log.Append([entry]);
+        log.SetHardState(LogBootstrap.HardState);
         return log;
     }
 

@@ -249,7 +249,7 @@ public sealed class ScenarioTests
     [Test]
     public void Persistence_CrashAnySetOfNodes_NothingCommittedIsLost()
     {
-        var cluster = new RaftSimCluster(11, 3);
+        var cluster = new RaftSimCluster(11, 3, durable: true);
         cluster.WaitForLeader(ElectionDeadline);
         var random = new RandomSource(11);
         var committed = new List<ulong>();
@@ -285,7 +285,7 @@ public sealed class ScenarioTests
     public void Figure8_LeadersCrashRepeatedly_ClusterStillAgrees(bool unreliable)
     {
         var seed = unreliable ? 13UL : 12UL;
-        var cluster = new RaftSimCluster(seed, 5);
+        var cluster = new RaftSimCluster(seed, 5, durable: true);
         if (unreliable)
         {
             cluster.Simulator.Network.DefaultLink = new LinkOptions
@@ -369,7 +369,7 @@ public sealed class ScenarioTests
     [Test]
     public void Churn_CrashesRestartsAndPartitions_CommittedCommandsSurvive()
     {
-        var cluster = new RaftSimCluster(15, 5);
+        var cluster = new RaftSimCluster(15, 5, durable: true);
         cluster.WaitForLeader(ElectionDeadline);
         var random = new RandomSource(15);
         var applied = new List<ReadOnlyMemory<byte>>();

@@ -13,8 +13,9 @@ public sealed class RaftSimCluster
     private readonly Func<NodeId, RaftNodeOptions> _options;
     private readonly Dictionary<ulong, NodeId> _leaderOfTerm = [];
 
-    public RaftSimCluster(ulong seed, int size, Func<NodeId, RaftNodeOptions>? options = null, SimulatorOptions? simulator = null)
+    public RaftSimCluster(ulong seed, int size, Func<NodeId, RaftNodeOptions>? options = null, SimulatorOptions? simulator = null, bool durable = false)
     {
+        Durable = durable;
         Simulator = new Simulator(seed, simulator ?? new SimulatorOptions
         {
             Network = new NetworkOptions { Registry = RaftMessageTypes.CreateRegistry() },
@@ -28,6 +29,15 @@ public sealed class RaftSimCluster
     }
 
     public Simulator Simulator { get; }
+
+    /// <summary>
+    /// Whether nodes keep their log and snapshots on their simulated disks (<see cref="SegmentedLogStore"/>,
+    /// <see cref="FileSnapshotStore"/>), so crashes lose unsynced writes and tear the last one; otherwise in memory that
+    /// survives crashes whole.
+    /// </summary>
+    public bool Durable { get; }
+
+    private static readonly SegmentedLogStoreOptions SimulatedLogOptions = new() { MaxSegmentBytes = 64 * 1024, PreallocateBytes = 16 * 1024 };
 
     public IReadOnlyList<NodeId> Members { get; }
 
@@ -51,7 +61,15 @@ public sealed class RaftSimCluster
             slot.Node = null;
             slot.StateMachine = new KvStateMachine { Applied = slot.Applied };
             var bus = env.CreateMessageBus();
-            var node = await RaftNode.StartAsync(slot.Options, slot.StateMachine, slot.Log, slot.Snapshots, bus, env.Time, env.Random, env.LoggerFactory);
+            ILogStore log = slot.Log;
+            ISnapshotStore snapshots = slot.Snapshots;
+            if (Durable)
+            {
+                log = await SegmentedLogStore.OpenAsync(env.Storage, SimulatedLogOptions);
+                snapshots = await FileSnapshotStore.OpenAsync(env.Storage);
+            }
+
+            var node = await RaftNode.StartAsync(slot.Options, slot.StateMachine, log, snapshots, bus, env.Time, env.Random, env.LoggerFactory);
             node.RoleChanged += (_, e) => RecordRole(id, e);
             slot.Node = node;
         });
