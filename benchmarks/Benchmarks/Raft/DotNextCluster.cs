@@ -12,6 +12,7 @@ namespace Benchmarks.Raft;
 /// <summary>
 /// The peer: DotNext.Net.Cluster's <see cref="RaftCluster"/> nodes over its TCP transport in this process, each with its own
 /// <see cref="WriteAheadLog"/> in a folder of its own, replicating through the leader's <c>ReplicateAsync</c>.
+/// Set up as DotNext's own TCP tests set up an embedded cluster: fixed member list, no cold start, one WAL per node.
 /// </summary>
 internal sealed class DotNextCluster : IBenchmarkCluster
 {
@@ -28,16 +29,18 @@ internal sealed class DotNextCluster : IBenchmarkCluster
     /// <summary>The settings used, for the comparison's details.</summary>
     public static IReadOnlyDictionary<string, object> Settings(bool fsync) => new Dictionary<string, object>
     {
-        ["transport"] = "RaftCluster.TcpConfiguration on 127.0.0.1, no TLS, TransmissionBlockSize 65535",
+        ["transport"] = "RaftCluster.TcpConfiguration on 127.0.0.1, no TLS, TransmissionBlockSize 65535, in-memory configuration storage with all members",
         ["election_timeout_ms"] = "150-300 (as in DotNext's RaftNode example)",
-        ["wal"] = "StateMachine.WriteAheadLog, MemoryManagement PrivateMemory, ChunkSize 8 MiB, ConcurrencyLevel 128, HashAlgorithm None (default)",
+        ["wal"] = "StateMachine.WriteAheadLog, MemoryManagement PrivateMemory (documented as the fastest for writes), ChunkSize 8 MiB, ConcurrencyLevel 128, HashAlgorithm None (default)",
+        ["tried_not_faster"] = "MemoryManagement SharedMemory, NoBuffering (direct I/O), ChunkSize 64 KiB, TransmissionBlockSize 4096",
         ["durability"] = fsync
-            ? "6.12 always flushes committed entries and checkpoints on every commit (FlushOnCommit and FlushInterval are obsolete and ignored); WAL folders on the disk"
-            : "the same flushes, but the WAL folders are on tmpfs (/dev/shm), where fsync returns at once",
+            ? "6.12 writes WAL pages with pwrite on files opened O_SYNC at every commit on every node (FlushOnCommit and FlushInterval are obsolete and ignored; strace shows no fsync calls, only O_SYNC writes); WAL folders on the disk"
+            : "the same synchronous writes, but the WAL folders are on tmpfs (/dev/shm), where they cost no device flush",
         ["state_machine"] = "IStateMachine that counts applied entries; no snapshots",
-        ["propose"] = "leader IRaftCluster.ReplicateAsync(ReadOnlyMemory<byte>, null, token): append, force replication, wait until applied",
+        ["propose"] = "leader IRaftCluster.ReplicateAsync(ReadOnlyMemory<byte>, null, token): append, force replication, wait until applied on the leader",
     };
 
+    /// <summary>Starts <paramref name="count"/> nodes with their logs under <paramref name="folder"/> and waits for a leader.</summary>
     public static async Task<DotNextCluster> StartAsync(int count, string folder)
     {
         var endPoints = ReservePorts(count);

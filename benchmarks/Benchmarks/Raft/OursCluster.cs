@@ -26,7 +26,7 @@ internal sealed class OursCluster : IBenchmarkCluster
         ["transport"] = "TcpTransport on 127.0.0.1, no secret, no TLS, default queue and batch limits",
         ["tick_interval_ms"] = TickInterval.TotalMilliseconds,
         ["raft_options"] = "defaults (ElectionTimeoutTicks 10, HeartbeatIntervalTicks 1, MaxInflightMessages 256, MaxSizePerMessageBytes 1 MiB)",
-        ["snapshot_threshold_entries"] = "int.MaxValue (no snapshots during the run)",
+        ["snapshot_threshold_entries"] = "int.MaxValue (no snapshots during the run; MemorySnapshotStore)",
         ["state_machine"] = "IStateMachine that counts applied commands",
         ["propose"] = "leader RaftNode.ProposeAsync(ReadOnlyMemory<byte>): completes once applied on the leader",
     };
@@ -106,6 +106,9 @@ internal sealed class OursCluster : IBenchmarkCluster
             await Task.Delay(10, cancellationToken);
         }
     }
+
+    /// <summary>Diagnostic only: makes the current leader skip its fsyncs (see <see cref="CountingLogStore.SkipSync"/>).</summary>
+    public void SkipLeaderSync() => _nodes.First(n => n.Raft == _leader).Log.SkipSync = true;
 
     /// <summary>Marks the start of the measured window.</summary>
     public void StartWindow() => _windowStart = Capture();
