@@ -24,23 +24,33 @@ internal static class PathOptimizer
         NoMarkers = 2,
     }
 
+    /// <summary>Scratch lists and writer of the current thread, reused so that a path costs one string.</summary>
+    [ThreadStatic]
+    private static Scratch? scratch;
+
     /// <summary>Returns the optimized data, or null when the input cannot be rounded safely.</summary>
     public static string? Optimize(List<PathCommand> commands, int decimals, Allowances allowances)
     {
-        var segments = Round(commands, decimals);
-        if (segments is null)
+        var work = scratch ??= new Scratch();
+        try
         {
-            return null;
-        }
+            if (!Round(commands, decimals, work.Rounded))
+            {
+                return null;
+            }
 
-        Simplify(segments, allowances);
-        return Write(segments, decimals);
+            Simplify(work.Rounded, work.Simplified, allowances);
+            return Write(work.Simplified, work.Writer, decimals);
+        }
+        finally
+        {
+            work.Release();
+        }
     }
 
-    private static List<Segment>? Round(List<PathCommand> commands, int decimals)
+    private static bool Round(List<PathCommand> commands, int decimals, List<Segment> result)
     {
         var angleDecimals = Math.Min(decimals + 2, 12);
-        var result = new List<Segment>(commands.Count);
         long cx = 0, cy = 0, sx = 0, sy = 0;
         double ox = 0, oy = 0, osx = 0, osy = 0;
         var previous = default(Segment);
@@ -51,7 +61,7 @@ internal static class PathOptimizer
             s.RadiusDecimals = decimals;
             if (!SvgNumber.TryScale(p.X, decimals, out s.X) || !SvgNumber.TryScale(p.Y, decimals, out s.Y))
             {
-                return null;
+                return false;
             }
 
             switch (p.Command)
@@ -59,7 +69,7 @@ internal static class PathOptimizer
                 case 'C':
                     if (!Scale(p.X1, p.Y1, decimals, out s.X1, out s.Y1) || !Scale(p.X2, p.Y2, decimals, out s.X2, out s.Y2))
                     {
-                        return null;
+                        return false;
                     }
 
                     break;
@@ -68,14 +78,14 @@ internal static class PathOptimizer
                     (s.X1, s.Y1) = previous.C == 'C' ? ((2 * cx) - previous.X2, (2 * cy) - previous.Y2) : (cx, cy);
                     if (!Scale(p.X2, p.Y2, decimals, out s.X2, out s.Y2))
                     {
-                        return null;
+                        return false;
                     }
 
                     break;
                 case 'Q':
                     if (!Scale(p.X1, p.Y1, decimals, out s.X1, out s.Y1))
                     {
-                        return null;
+                        return false;
                     }
 
                     break;
@@ -93,14 +103,14 @@ internal static class PathOptimizer
 
                     if (!SvgNumber.TryScale(p.Angle, angleDecimals, out s.Angle))
                     {
-                        return null;
+                        return false;
                     }
 
                     s.LargeArc = p.LargeArc;
                     s.Sweep = p.Sweep;
                     if (!RoundRadii(ref s, p, ox, oy, cx, cy, decimals))
                     {
-                        return null;
+                        return false;
                     }
 
                     break;
@@ -129,7 +139,7 @@ internal static class PathOptimizer
             previous = s;
         }
 
-        return result;
+        return true;
     }
 
     /// <summary>
@@ -167,11 +177,10 @@ internal static class PathOptimizer
         return SvgNumber.TryScale(x, decimals, out sx) && SvgNumber.TryScale(y, decimals, out sy);
     }
 
-    private static void Simplify(List<Segment> segments, Allowances allowances)
+    private static void Simplify(List<Segment> segments, List<Segment> output, Allowances allowances)
     {
         var fillOnly = (allowances & Allowances.FillOnly) != 0;
         var noMarkers = (allowances & Allowances.NoMarkers) != 0;
-        var output = new List<Segment>(segments.Count);
         long cx = 0, cy = 0, sx = 0, sy = 0;
         for (var i = 0; i < segments.Count; i++)
         {
@@ -241,9 +250,6 @@ internal static class PathOptimizer
         {
             output.RemoveAt(output.Count - 1);
         }
-
-        segments.Clear();
-        segments.AddRange(output);
     }
 
     /// <summary>Removes the closepath and lines back to the start that end a filled subpath.</summary>
@@ -265,9 +271,9 @@ internal static class PathOptimizer
         }
     }
 
-    private static string Write(List<Segment> segments, int decimals)
+    private static string Write(List<Segment> segments, PathWriter writer, int decimals)
     {
-        var writer = new PathWriter(decimals);
+        writer.Reset(decimals);
         long cx = 0, cy = 0, sx = 0, sy = 0;
         var previous = default(Segment);
         foreach (var s in segments)
@@ -330,6 +336,39 @@ internal static class PathOptimizer
         }
 
         return writer.ToString();
+    }
+
+    private sealed class Scratch
+    {
+        /// <summary>Lists and text above this many items are dropped after use instead of kept for the next path.</summary>
+        private const int MaxKeptItems = 4096;
+
+        public List<Segment> Rounded { get; private set; } = [];
+
+        public List<Segment> Simplified { get; private set; } = [];
+
+        public PathWriter Writer { get; private set; } = new();
+
+        public void Release()
+        {
+            this.Rounded = Keep(this.Rounded);
+            this.Simplified = Keep(this.Simplified);
+            if (!this.Writer.Release(MaxKeptItems * 8))
+            {
+                this.Writer = new PathWriter();
+            }
+        }
+
+        private static List<Segment> Keep(List<Segment> list)
+        {
+            if (list.Capacity > MaxKeptItems)
+            {
+                return [];
+            }
+
+            list.Clear();
+            return list;
+        }
     }
 
     private struct Segment
@@ -395,11 +434,10 @@ internal static class PathOptimizer
     }
 
     /// <summary>Accumulates path text, tracking what is needed to drop separators and command letters.</summary>
-    private sealed class PathWriter(int decimals)
+    private sealed class PathWriter
     {
+
         private readonly StringBuilder text = new();
-        private readonly int angleDecimals = Math.Min(decimals + 2, 12);
-        private readonly double step = 1 / SvgNumber.Pow10(decimals);
         private readonly NumberRun absoluteRun = new();
         private readonly NumberRun relativeRun = new();
         private char lastCommand;
@@ -417,7 +455,30 @@ internal static class PathOptimizer
         private bool lastHasFraction;
         private bool lastWasFlag;
 
+        private int decimals;
+        private int angleDecimals;
+        private double step;
+
         public bool IsEmpty => this.text.Length == 0;
+
+        /// <summary>Starts a new path written with the given decimals.</summary>
+        public void Reset(int decimals)
+        {
+            this.decimals = decimals;
+            this.angleDecimals = Math.Min(decimals + 2, 12);
+            this.step = 1 / SvgNumber.Pow10(decimals);
+            this.text.Clear();
+            this.lastCommand = '\0';
+            (this.currentX, this.currentY, this.startX, this.startY) = (0, 0, 0, 0);
+            (this.lastIsNumber, this.lastHasFraction, this.lastWasFlag) = (false, false, false);
+        }
+
+        /// <summary>Clears the text; returns false when its buffer grew past <paramref name="maxChars"/> and should not be kept.</summary>
+        public bool Release(int maxChars)
+        {
+            this.text.Clear();
+            return this.text.Capacity <= maxChars;
+        }
 
         public void Close()
         {
@@ -430,11 +491,11 @@ internal static class PathOptimizer
 
         public void Choose(char command, ReadOnlySpan<long> absolute, ReadOnlySpan<long> relative, long endX, long endY, bool isFirst = false)
         {
-            this.absoluteRun.AddAll(absolute, decimals);
+            this.absoluteRun.AddAll(absolute, this.decimals);
             var useRelative = false;
             if (!isFirst && this.RelativeIsStable(command, relative, endX, endY))
             {
-                this.relativeRun.AddAll(relative, decimals);
+                this.relativeRun.AddAll(relative, this.decimals);
                 useRelative = this.Measure(char.ToLowerInvariant(command), this.relativeRun) <= this.Measure(command, this.absoluteRun);
             }
 
@@ -465,12 +526,12 @@ internal static class PathOptimizer
             abs.Add(angle, this.angleDecimals);
             abs.Add(large ? 1 : 0, 0);
             abs.Add(sweep ? 1 : 0, 0);
-            abs.Add(x, decimals);
-            abs.Add(y, decimals);
+            abs.Add(x, this.decimals);
+            abs.Add(y, this.decimals);
             var rel = this.relativeRun;
             rel.CopyFrom(abs, 5);
-            rel.Add(dx, decimals);
-            rel.Add(dy, decimals);
+            rel.Add(dx, this.decimals);
+            rel.Add(dy, this.decimals);
             if (stable && this.Measure('a', rel) <= this.Measure('A', abs))
             {
                 this.Emit('a', rel);

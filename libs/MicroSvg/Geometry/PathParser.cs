@@ -10,6 +10,13 @@ internal static class PathParser
     public static bool TryParse(string d, out List<PathCommand> commands)
     {
         commands = new List<PathCommand>(Math.Max(4, d.Length / 8));
+        return TryParse(d, commands);
+    }
+
+    /// <summary>Parses <paramref name="d"/> into <paramref name="commands"/>, which is cleared first, so callers can reuse one list.</summary>
+    public static bool TryParse(string d, List<PathCommand> commands)
+    {
+        commands.Clear();
         var s = d.AsSpan();
         var pos = SvgNumber.SkipSeparators(s, 0, allowComma: false);
         double cx = 0, cy = 0, sx = 0, sy = 0;

@@ -16,18 +16,29 @@ internal static class SvgNumber
     public static double Pow10(int decimals) => Powers[decimals];
 
     /// <summary>Reads one number at <paramref name="pos"/> after optional whitespace and one comma; false if none is there.</summary>
+    /// <remarks>
+    /// One scan collects the digits: when they fit a double exactly and the power of ten is exact
+    /// too, one IEEE multiplication or division rounds correctly (Clinger's fast path) and gives the
+    /// same value as <see cref="double.Parse(string)"/>; other numbers go to <see cref="double.TryParse(ReadOnlySpan{char}, NumberStyles, IFormatProvider?, out double)"/>.
+    /// </remarks>
     public static bool TryRead(ReadOnlySpan<char> s, ref int pos, out double value, bool allowComma = true)
     {
         var i = SkipSeparators(s, pos, allowComma);
         var start = i;
+        var negative = false;
         if (i < s.Length && s[i] is '+' or '-')
         {
+            negative = s[i] == '-';
             i++;
         }
 
+        ulong mantissa = 0;
+        var significant = 0;
+        var exponent = 0;
         var digits = 0;
         while (i < s.Length && char.IsAsciiDigit(s[i]))
         {
+            Accumulate(s[i], ref mantissa, ref significant, ref exponent, fraction: false);
             i++;
             digits++;
         }
@@ -37,6 +48,7 @@ internal static class SvgNumber
             i++;
             while (i < s.Length && char.IsAsciiDigit(s[i]))
             {
+                Accumulate(s[i], ref mantissa, ref significant, ref exponent, fraction: true);
                 i++;
                 digits++;
             }
@@ -48,11 +60,14 @@ internal static class SvgNumber
             return false;
         }
 
+        var written = 0;
         if (i < s.Length && s[i] is 'e' or 'E')
         {
             var j = i + 1;
+            var negativeExponent = false;
             if (j < s.Length && s[j] is '+' or '-')
             {
+                negativeExponent = s[j] == '-';
                 j++;
             }
 
@@ -60,15 +75,26 @@ internal static class SvgNumber
             {
                 while (j < s.Length && char.IsAsciiDigit(s[j]))
                 {
+                    written = Math.Min((written * 10) + (s[j] - '0'), 100000);
                     j++;
                 }
 
+                written = negativeExponent ? -written : written;
                 i = j;
             }
         }
 
-        if (!TryParseFast(s[start..i], out value)
-            && (!double.TryParse(s[start..i], NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !double.IsFinite(value)))
+        exponent += written;
+        if (mantissa == 0)
+        {
+            value = negative ? -0.0 : 0.0;
+        }
+        else if (significant <= 15 && exponent is >= -22 and <= 22)
+        {
+            value = exponent < 0 ? mantissa / Powers22[-exponent] : mantissa * Powers22[exponent];
+            value = negative ? -value : value;
+        }
+        else if (!double.TryParse(s[start..i], NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !double.IsFinite(value))
         {
             return false;
         }
@@ -77,80 +103,26 @@ internal static class SvgNumber
         return true;
     }
 
-    /// <summary>
-    /// Parses a number already known to be well formed when its digits fit a double exactly and its
-    /// power of ten is exact too; one IEEE multiplication or division then rounds correctly (Clinger's
-    /// fast path), giving the same value as <see cref="double.Parse(string)"/>. Returns false otherwise.
-    /// </summary>
-    private static bool TryParseFast(ReadOnlySpan<char> token, out double value)
+    /// <summary>Adds one digit to the mantissa; leading zeros are not significant, fraction digits lower the exponent.</summary>
+    private static void Accumulate(char c, ref ulong mantissa, ref int significant, ref int exponent, bool fraction)
     {
-        value = 0;
-        var i = 0;
-        var negative = false;
-        if (token[0] is '+' or '-')
+        if (mantissa != 0 || c != '0')
         {
-            negative = token[0] == '-';
-            i++;
-        }
-
-        ulong mantissa = 0;
-        var significant = 0;
-        var exponent = 0;
-        var fraction = false;
-        for (; i < token.Length; i++)
-        {
-            var c = token[i];
-            if (c == '.')
+            // Past 19 digits the mantissa would overflow; the count alone then sends the number to the slow path.
+            if (++significant <= 19)
             {
-                fraction = true;
-                continue;
-            }
-
-            if (c is 'e' or 'E')
-            {
-                break;
-            }
-
-            if (mantissa != 0 || c != '0')
-            {
-                if (++significant > 15)
-                {
-                    return false;
-                }
-
                 mantissa = (mantissa * 10) + (ulong)(c - '0');
             }
-
-            if (fraction)
+            else if (!fraction)
             {
-                exponent--;
+                exponent++;
             }
         }
 
-        if (i < token.Length)
+        if (fraction && significant <= 19)
         {
-            if (!int.TryParse(token[(i + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var written) || written is > 400 or < -400)
-            {
-                return false;
-            }
-
-            exponent += written;
+            exponent--;
         }
-
-        if (mantissa == 0)
-        {
-            value = negative ? -0.0 : 0.0;
-            return true;
-        }
-
-        if (exponent is > 22 or < -22)
-        {
-            return false;
-        }
-
-        value = exponent < 0 ? mantissa / Powers22[-exponent] : mantissa * Powers22[exponent];
-        value = negative ? -value : value;
-        return true;
     }
 
     /// <summary>Skips whitespace and at most one comma.</summary>
@@ -236,7 +208,18 @@ internal static class SvgNumber
         var negative = scaled < 0;
         var magnitude = negative ? (ulong)(-(scaled + 1)) + 1 : (ulong)scaled;
         Span<char> digits = stackalloc char[20];
-        magnitude.TryFormat(digits, out var count, default, CultureInfo.InvariantCulture);
+        var count = 0;
+        for (var rest = magnitude; rest != 0; rest /= 10)
+        {
+            count++;
+        }
+
+        for (var i = count - 1; i >= 0; i--)
+        {
+            var quotient = magnitude / 10;
+            digits[i] = (char)('0' + (int)(magnitude - (quotient * 10)));
+            magnitude = quotient;
+        }
 
         // Remove trailing zeros of the fraction.
         var exponent = -decimals;
@@ -248,8 +231,7 @@ internal static class SvgNumber
 
         var mantissa = digits[..count];
         var plainLength = exponent >= 0 ? count + exponent : -exponent >= count ? 1 - exponent : count + 1;
-        Span<char> exponentText = stackalloc char[12];
-        exponent.TryFormat(exponentText, out var exponentLength, default, CultureInfo.InvariantCulture);
+        var exponentLength = (exponent < 0 ? 1 : 0) + DigitCount((uint)Math.Abs(exponent));
         var scientific = exponent != 0 && count + 1 + exponentLength < plainLength;
 
         var at = 0;
@@ -263,8 +245,8 @@ internal static class SvgNumber
             mantissa.CopyTo(destination[at..]);
             at += count;
             destination[at++] = 'e';
-            exponentText[..exponentLength].CopyTo(destination[at..]);
-            return at + exponentLength;
+            exponent.TryFormat(destination[at..], out var written, default, CultureInfo.InvariantCulture);
+            return at + written;
         }
 
         if (exponent >= 0)
@@ -290,6 +272,18 @@ internal static class SvgNumber
         destination[at++] = '.';
         mantissa[whole..].CopyTo(destination[at..]);
         return at + count - whole;
+    }
+
+    private static int DigitCount(uint value)
+    {
+        var count = 1;
+        while (value >= 10)
+        {
+            value /= 10;
+            count++;
+        }
+
+        return count;
     }
 
     /// <summary>Returns a number of decimals that keeps rounding error below <paramref name="tolerance"/>.</summary>

@@ -19,6 +19,9 @@ internal sealed class ConvertPathDataPass : ISvgPass
 
     private sealed class Visitor(SvgPassContext context) : SvgVisitor
     {
+        /// <summary>One list for every path of the document.</summary>
+        private readonly List<PathCommand> commands = [];
+
         public override bool Enter(SvgElement element)
         {
             if (element.LocalName == "foreignObject" || element.HasPrefix)
@@ -41,8 +44,8 @@ internal sealed class ConvertPathDataPass : ISvgPass
                 return true;
             }
 
-            if (PathParser.TryParse(d.Value, out var commands)
-                && PathOptimizer.Optimize(commands, decimals, allowances) is { } optimized && optimized.Length <= d.Value.Length)
+            if (PathParser.TryParse(d.Value, this.commands)
+                && PathOptimizer.Optimize(this.commands, decimals, allowances) is { } optimized && optimized.Length <= d.Value.Length)
             {
                 context.Rewrite(d, optimized);
             }

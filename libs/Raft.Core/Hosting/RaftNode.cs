@@ -209,11 +209,7 @@ public sealed partial class RaftNode : IAsyncDisposable
     public async Task ChangeMembershipAsync(ConfigChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        ThrowIfStopped();
-        var completion = NewCompletion<ApplyOutcome>();
-        using var registration = cancellationToken.Register(() => completion.TrySetCanceled(cancellationToken));
-        Post(new Input.ChangeMembership(change, completion));
-        await completion.Task;
+        await PostAndWaitAsync<ApplyOutcome>(completion => new Input.ChangeMembership(change, completion), cancellationToken);
     }
 
     /// <summary>Adds a voter (a single-server change, Raft thesis §4.1). Catch a new node up as a learner first.</summary>
@@ -230,11 +226,7 @@ public sealed partial class RaftNode : IAsyncDisposable
     /// <exception cref="TimeoutException">The target did not take over within two election timeouts.</exception>
     public async Task TransferLeadershipAsync(NodeId target, CancellationToken cancellationToken = default)
     {
-        ThrowIfStopped();
-        var completion = NewCompletion<bool>();
-        using var registration = cancellationToken.Register(() => completion.TrySetCanceled(cancellationToken));
-        Post(new Input.TransferLeadership(target, completion));
-        await completion.Task;
+        await PostAndWaitAsync<bool>(completion => new Input.TransferLeadership(target, completion), cancellationToken);
     }
 
     /// <summary>Takes a snapshot now (instead of waiting for <see cref="RaftNodeOptions.SnapshotThresholdEntries"/>) and returns its index.</summary>
@@ -303,6 +295,16 @@ public sealed partial class RaftNode : IAsyncDisposable
             ThrowIfStopped();
             throw new ObjectDisposedException(nameof(RaftNode));
         }
+    }
+
+    /// <summary>Hands the loop an input that completes <typeparamref name="T"/> and waits for it (or for cancellation).</summary>
+    private async Task<T> PostAndWaitAsync<T>(Func<TaskCompletionSource<T>, Input> input, CancellationToken cancellationToken)
+    {
+        ThrowIfStopped();
+        var completion = NewCompletion<T>();
+        using var registration = cancellationToken.Register(() => completion.TrySetCanceled(cancellationToken));
+        Post(input(completion));
+        return await completion.Task;
     }
 
     private long NowMilliseconds() => _time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -15,11 +15,27 @@ public sealed class SvgNumberTests
     [TestCase("123456789012345678", 123456789012345678.0)]
     [TestCase("0.000000000000000000000000001", 1e-27)]
     [TestCase("+7.", 7.0)]
+    [TestCase("00000000000000000000001.5", 1.5)]
+    [TestCase("12345678901234567890123", 12345678901234567890123.0)]
+    [TestCase("0.1234567890123456789012e5", 12345.67890123456789012)]
+    [TestCase("1e-400", 0.0)]
+    [TestCase("1e", 1.0)]
     public void Reads_known_numbers(string text, double expected)
     {
         var pos = 0;
         Assert.That(SvgNumber.TryRead(text, ref pos, out var value), Is.True);
         Assert.That(BitConverter.DoubleToInt64Bits(value), Is.EqualTo(BitConverter.DoubleToInt64Bits(expected)));
+    }
+
+    [TestCase("1e99999")]
+    [TestCase("-1e400")]
+    [TestCase(".")]
+    [TestCase("-")]
+    public void Refuses_numbers_without_digits_or_a_finite_value(string text)
+    {
+        var pos = 0;
+        Assert.That(SvgNumber.TryRead(text, ref pos, out _), Is.False);
+        Assert.That(pos, Is.Zero);
     }
 
     [Test]

@@ -19,6 +19,22 @@ public sealed class HostedSnapshotTests
             }
             : throw new InvalidOperationException());
 
+    /// <summary>Cuts a follower off while the other two commit 120 large entries (about 10 snapshots' worth); returns the last index.</summary>
+    private static (RaftNode Leader, NodeId Lagging, ulong Last) LeaveOneFollowerBehind(RaftSimCluster cluster)
+    {
+        var leader = cluster.WaitForLeader();
+        var lagging = cluster.Members.First(m => m != leader.Id);
+        cluster.Disconnect(lagging);
+        ulong last = 0;
+        for (var i = 0; i < 120; i++)
+        {
+            last = cluster.Propose(KvCommand.Put($"k{i % 40}", Big(i)));
+        }
+
+        cluster.WaitApplied(last, 2);
+        return (leader, lagging, last);
+    }
+
     private static string Big(int i) => new string((char)('a' + (i % 26)), 300) + i;
 
     [Test]
@@ -47,16 +63,7 @@ public sealed class HostedSnapshotTests
     public void Install_LaggingFollowerReceivesSnapshotInChunks(bool unreliable)
     {
         var cluster = Cluster(unreliable ? 23UL : 22UL);
-        var leader = cluster.WaitForLeader();
-        var lagging = cluster.Members.First(m => m != leader.Id);
-        cluster.Disconnect(lagging);
-        ulong last = 0;
-        for (var i = 0; i < 120; i++)
-        {
-            last = cluster.Propose(KvCommand.Put($"k{i % 40}", Big(i)));
-        }
-
-        cluster.WaitApplied(last, 2);
+        var (leader, lagging, last) = LeaveOneFollowerBehind(cluster);
         cluster.Simulator.RunFor(TimeSpan.FromSeconds(1));
         Assert.That(cluster.Log(leader.Id).FirstIndex, Is.GreaterThan(cluster.Log(lagging).LastIndex + 1), "the leader still has the entries the follower needs");
         if (unreliable)
@@ -75,16 +82,7 @@ public sealed class HostedSnapshotTests
     public void Install_FollowerCrashesMidTransfer_CatchesUpAfterRestart()
     {
         var cluster = Cluster(24);
-        var leader = cluster.WaitForLeader();
-        var lagging = cluster.Members.First(m => m != leader.Id);
-        cluster.Disconnect(lagging);
-        ulong last = 0;
-        for (var i = 0; i < 120; i++)
-        {
-            last = cluster.Propose(KvCommand.Put($"k{i % 40}", Big(i)));
-        }
-
-        cluster.WaitApplied(last, 2);
+        var (leader, lagging, last) = LeaveOneFollowerBehind(cluster);
         cluster.Simulator.Network.DefaultLink = new LinkOptions { MinLatency = TimeSpan.FromMilliseconds(20), MaxLatency = TimeSpan.FromMilliseconds(20) };
         cluster.Connect(lagging);
         // A 12 KB snapshot in 1 KiB chunks at 40 ms a round trip: crash part of the way through.
