@@ -7,6 +7,7 @@ public static class Comparisons
     {
         ["file-per-blob"] = ("Haystack volume vs one file per blob on the same disk (random reads/s)", Haystack.FilePerBlobComparison.RunAsync),
         ["transport"] = ("our TCP transport vs raw Socket send/receive over loopback (MB/s at 64 KiB)", Transport.TransportComparison.RunAsync),
+        ["raft"] = ("RaftNode vs DotNext.Net.Cluster 6.12 RaftCluster, 3 nodes over loopback TCP, 64 proposers, 128 B, fsync (committed commands/s)", Raft.RaftComparison.RunAsync),
         ["sim-speed"] = ("Virtual seconds simulated per wall second: 5 nodes, 1,000 messages/s (500 requests/s over MessageBus), nemesis on", Simulation.SimSpeedComparison.RunAsync),
     };
 
