@@ -317,7 +317,9 @@ public sealed partial class RaftCore
 
         if (MaybeCommit())
         {
-            BroadcastAppend();
+            // The new commit index goes out with the next Ready's broadcast, together with whatever was proposed meanwhile,
+            // instead of as one extra empty Append per follower and acknowledgement.
+            _pendingBroadcast = true;
         }
         else if (wasPaused)
         {

@@ -4,7 +4,7 @@ namespace Raft.Core;
 /// One batch of work the core hands to its host. Process it in this order, then call <see cref="RaftCore.Advance"/>:
 /// <list type="number">
 /// <item><description>Persist <see cref="Snapshot"/> (if any), then append <see cref="Entries"/>, then save <see cref="HardState"/> (if any) — one fsync when <see cref="MustSync"/>.</description></item>
-/// <item><description>Send <see cref="Messages"/>. They may depend on the state persisted in step 1, so never send them earlier.</description></item>
+/// <item><description>Send <see cref="Messages"/>. They may depend on the state persisted in step 1, so do not send them earlier — except a leader's Append messages, which promise nothing about its own log and may leave before it persists (Raft thesis §10.2.1), provided acknowledgements are not stepped until the persist completed.</description></item>
 /// <item><description>Apply <see cref="Snapshot"/> (if any) and then <see cref="CommittedEntries"/> to the state machine, in order. Some may be in <see cref="Entries"/> of this same batch; that is why persisting comes first.</description></item>
 /// <item><description>Serve <see cref="ReadStates"/> once the applied index reaches each one's index.</description></item>
 /// </list>

@@ -216,6 +216,16 @@ public sealed partial class RaftNode
 
     private async ValueTask ProcessReadyAsync(Ready ready)
     {
+        // 0. A leader's Appends promise nothing about its own disk, so they leave before it persists and the followers'
+        // fsyncs overlap the leader's (Raft thesis §10.2.1). This is safe here because an entry can only be counted as
+        // committed when acknowledgements are stepped in a later round, after this batch's persist has completed.
+        var leaderSendsEarly = _core.Role == RaftRole.Leader;
+        List<NodeId>? unreachable = null;
+        if (leaderSendsEarly)
+        {
+            SendMessages(ready, early: true, ref unreachable);
+        }
+
         // 1. Persist: snapshot, entries and hard state, with one fsync when the batch needs it.
         if (ready.Snapshot is { } snapshot)
         {
@@ -236,19 +246,8 @@ public sealed partial class RaftNode
             }
         }
 
-        // 2. Send: only now, since votes and acknowledgements promise what was just persisted.
-        List<NodeId>? unreachable = null;
-        foreach (var message in ready.Messages)
-        {
-            if (message.Type == MessageType.InstallSnapshot)
-            {
-                StartSnapshotTransfer(message.To, message.Term);
-            }
-            else if (!TrySend(message) && message.Type == MessageType.Append)
-            {
-                (unreachable ??= []).Add(message.To);
-            }
-        }
+        // 2. Send the rest only now, since votes and acknowledgements promise what was just persisted.
+        SendMessages(ready, early: leaderSendsEarly ? false : null, ref unreachable);
 
         // 3. Hand over what to apply; the apply loop runs at its own pace.
         _core.Advance(ready);
@@ -280,6 +279,28 @@ public sealed partial class RaftNode
         if (ready.SoftState is not null || _core.Term != _lastTerm)
         {
             OnSoftStateChanged(_core.SoftState);
+        }
+    }
+
+    /// <summary>Sends the batch's messages: <paramref name="early"/> true sends only Appends, false all but Appends, null all.</summary>
+    private void SendMessages(Ready ready, bool? early, ref List<NodeId>? unreachable)
+    {
+        foreach (var message in ready.Messages)
+        {
+            var isAppend = message.Type == MessageType.Append;
+            if (early is { } onlyAppends && onlyAppends != isAppend)
+            {
+                continue;
+            }
+
+            if (message.Type == MessageType.InstallSnapshot)
+            {
+                StartSnapshotTransfer(message.To, message.Term);
+            }
+            else if (!TrySend(message) && isAppend)
+            {
+                (unreachable ??= []).Add(message.To);
+            }
         }
     }
 

@@ -23,7 +23,9 @@ public sealed partial class RaftNode
         }
 
         var completion = NewCompletion<ApplyOutcome>();
-        using var registration = cancellationToken.Register(() => completion.TrySetCanceled(cancellationToken));
+        using var registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.Register(() => completion.TrySetCanceled(cancellationToken))
+            : default;
         Post(new Input.Propose(entry.Encode(), completion));
         var outcome = await completion.Task;
         return outcome.Status switch
