@@ -115,6 +115,7 @@ public sealed partial class RaftCore
 
             Send(new RaftMessage
             {
+                From = Id,
                 Type = type,
                 To = id,
                 Term = voteTerm,
@@ -249,11 +250,11 @@ public sealed partial class RaftCore
             if ((_options.CheckQuorum || _options.PreVote) && m.Type is MessageType.Append or MessageType.Heartbeat)
             {
                 // A stale leader may be stuck behind stickiness or PreVote; tell it the current term so it steps down.
-                Send(new RaftMessage { Type = MessageType.AppendResponse, To = m.From, Term = Term });
+                Send(new RaftMessage { From = Id, Type = MessageType.AppendResponse, To = m.From, Term = Term });
             }
             else if (m.Type == MessageType.PreVote)
             {
-                Send(new RaftMessage { Type = MessageType.PreVoteResponse, To = m.From, Term = Term, Reject = true });
+                Send(new RaftMessage { From = Id, Type = MessageType.PreVoteResponse, To = m.From, Term = Term, Reject = true });
             }
 
             // Raft §5.1: requests with a stale term are rejected, responses ignored.
@@ -292,7 +293,7 @@ public sealed partial class RaftCore
         // Raft §5.4.1: only vote for a candidate whose log is at least as up to date as ours.
         if (canVote && _log.IsUpToDate(m.Index, m.LogTerm))
         {
-            Send(new RaftMessage { Type = responseType, To = m.From, Term = m.Term });
+            Send(new RaftMessage { From = Id, Type = responseType, To = m.From, Term = m.Term });
             if (m.Type == MessageType.Vote)
             {
                 _electionElapsed = 0;
@@ -301,7 +302,7 @@ public sealed partial class RaftCore
         }
         else
         {
-            Send(new RaftMessage { Type = responseType, To = m.From, Term = Term, Reject = true });
+            Send(new RaftMessage { From = Id, Type = responseType, To = m.From, Term = Term, Reject = true });
         }
     }
 

@@ -28,7 +28,7 @@ public sealed partial class RaftCore
         }
         else
         {
-            Send(new RaftMessage { Type = MessageType.ReadIndex, To = Leader, Term = Term, Context = context });
+            Send(new RaftMessage { From = Id, Type = MessageType.ReadIndex, To = Leader, Term = Term, Context = context });
         }
 
         CheckInvariants();
@@ -103,7 +103,7 @@ public sealed partial class RaftCore
         }
         else
         {
-            Send(new RaftMessage { Type = MessageType.ReadIndexResponse, To = from, Term = Term, Index = index, Context = context });
+            Send(new RaftMessage { From = Id, Type = MessageType.ReadIndexResponse, To = from, Term = Term, Index = index, Context = context });
         }
     }
 

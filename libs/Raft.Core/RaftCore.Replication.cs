@@ -97,6 +97,7 @@ public sealed partial class RaftCore
             // The commit index is capped at what the follower holds, since it may not have the leader's later entries yet.
             Send(new RaftMessage
             {
+                From = Id,
                 Type = MessageType.Heartbeat,
                 To = id,
                 Term = Term,
@@ -143,6 +144,7 @@ public sealed partial class RaftCore
 
         Send(new RaftMessage
         {
+            From = Id,
             Type = MessageType.Append,
             To = to,
             Term = Term,
@@ -169,6 +171,7 @@ public sealed partial class RaftCore
         // The core sends the snapshot as one chunk; a host may split it into several with the same metadata and increasing offsets.
         Send(new RaftMessage
         {
+            From = Id,
             Type = MessageType.InstallSnapshot,
             To = to,
             Term = Term,
@@ -185,13 +188,13 @@ public sealed partial class RaftCore
         if (m.Index < _log.Committed)
         {
             // Everything up to our commit index already matches the leader (Raft §5.4 log matching).
-            Send(new RaftMessage { Type = MessageType.AppendResponse, To = m.From, Term = Term, Index = _log.Committed });
+            Send(new RaftMessage { From = Id, Type = MessageType.AppendResponse, To = m.From, Term = Term, Index = _log.Committed });
             return;
         }
 
         if (_log.TryAppend(m.Index, m.LogTerm, m.Commit, m.Entries, out var lastNewIndex))
         {
-            Send(new RaftMessage { Type = MessageType.AppendResponse, To = m.From, Term = Term, Index = lastNewIndex });
+            Send(new RaftMessage { From = Id, Type = MessageType.AppendResponse, To = m.From, Term = Term, Index = lastNewIndex });
             return;
         }
 
@@ -209,6 +212,7 @@ public sealed partial class RaftCore
 
         Send(new RaftMessage
         {
+            From = Id,
             Type = MessageType.AppendResponse,
             To = m.From,
             Term = Term,
@@ -222,7 +226,7 @@ public sealed partial class RaftCore
     private void HandleHeartbeat(RaftMessage m)
     {
         _log.CommitTo(m.Commit);
-        Send(new RaftMessage { Type = MessageType.HeartbeatResponse, To = m.From, Term = Term, Context = m.Context, LeaseTick = m.LeaseTick });
+        Send(new RaftMessage { From = Id, Type = MessageType.HeartbeatResponse, To = m.From, Term = Term, Context = m.Context, LeaseTick = m.LeaseTick });
     }
 
     private void HandleInstallSnapshot(RaftMessage m)
@@ -253,7 +257,7 @@ public sealed partial class RaftCore
         _incomingSnapshot = null;
         _incomingSnapshotData = null;
         var index = Restore(snapshot) ? _log.LastIndex : _log.Committed;
-        Send(new RaftMessage { Type = MessageType.InstallSnapshotResponse, To = m.From, Term = Term, Index = index });
+        Send(new RaftMessage { From = Id, Type = MessageType.InstallSnapshotResponse, To = m.From, Term = Term, Index = index });
     }
 
     /// <summary>Installs a snapshot from the leader unless our log already covers it; returns whether it was installed.</summary>

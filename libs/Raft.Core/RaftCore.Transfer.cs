@@ -47,5 +47,5 @@ public sealed partial class RaftCore
 
     private void AbandonLeaderTransfer() => LeadTransferee = NodeId.None;
 
-    private void SendTimeoutNow(NodeId to) => Send(new RaftMessage { Type = MessageType.TimeoutNow, To = to, Term = Term });
+    private void SendTimeoutNow(NodeId to) => Send(new RaftMessage { From = Id, Type = MessageType.TimeoutNow, To = to, Term = Term });
 }

@@ -147,7 +147,8 @@ public sealed partial class RaftCore
     private void Send(RaftMessage message)
     {
         Invariant.Holds(message.To != Id, "a node never sends a message to itself");
-        _messages.Add(message with { From = Id });
+        Invariant.Holds(message.From == Id, "a node sends only in its own name");
+        _messages.Add(message);
     }
 
     private bool IsPromotable => _tracker.IsVoter(Id) && !_log.HasPendingSnapshot;
