@@ -89,17 +89,17 @@ public sealed class DirectoryStateMachine : IStateMachine
         {
             switch (decoded)
             {
-                case HeartbeatCommand heartbeat:
+                case { Heartbeat: { } heartbeat }:
                     result = DirectorySerializer.Serialize(_state.Heartbeat(index, heartbeat.Report, _options));
                     heartbeatFrom = heartbeat.Report.Store;
                     break;
-                case AssignUploadCommand assign:
+                case { AssignUpload: { } assign }:
                     result = DirectorySerializer.Serialize(_state.AssignUpload(assign.DataBytes, _options));
                     break;
-                case ReportFailureCommand report:
+                case { ReportFailure: { } report }:
                     result = DirectorySerializer.Serialize(_state.ReportFailure(report.VolumeId, report.Store, report.Failure, _options));
                     break;
-                case MarkStoreDownCommand down:
+                case { MarkStoreDown: { } down }:
                     result = DirectorySerializer.Serialize(_state.MarkStoreDown(down.Store, down.LastHeartbeatIndex, _options));
                     break;
                 default:
@@ -132,9 +132,9 @@ public sealed class DirectoryStateMachine : IStateMachine
         {
             byte[] result = decoded switch
             {
-                LocateQuery locate => DirectorySerializer.Serialize(_state.Locate(locate.VolumeId, locate.Key)),
-                ListVolumesQuery => DirectorySerializer.Serialize(_state.ListVolumes()),
-                ListStoresQuery => DirectorySerializer.Serialize(_state.ListStores()),
+                { Locate: { } locate } => DirectorySerializer.Serialize(_state.Locate(locate.VolumeId, locate.Key)),
+                { ListVolumes: not null } => DirectorySerializer.Serialize(_state.ListVolumes()),
+                { ListStores: not null } => DirectorySerializer.Serialize(_state.ListStores()),
                 _ => [],
             };
             return ValueTask.FromResult<ReadOnlyMemory<byte>>(result);

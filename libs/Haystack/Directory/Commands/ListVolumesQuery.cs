@@ -4,4 +4,4 @@ namespace Haystack;
 
 /// <summary>Every logical volume. Answered with a list of <see cref="LogicalVolumeInfo"/>.</summary>
 [MessagePackObject]
-internal sealed record ListVolumesQuery : DirectoryQuery;
+internal sealed record ListVolumesQuery;

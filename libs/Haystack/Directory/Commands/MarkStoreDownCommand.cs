@@ -8,7 +8,7 @@ namespace Haystack;
 /// monitor saw (<see cref="LastHeartbeatIndex"/>), so a heartbeat that races the proposal wins. Answered with a boolean.
 /// </summary>
 [MessagePackObject]
-internal sealed record MarkStoreDownCommand : DirectoryCommand
+internal sealed record MarkStoreDownCommand
 {
     [Key(0)]
     public NodeId Store { get; init; }

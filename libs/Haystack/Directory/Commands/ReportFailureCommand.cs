@@ -5,7 +5,7 @@ namespace Haystack;
 
 /// <summary>A Store or client saw a replica fail. Answered with a boolean: whether the volume is known.</summary>
 [MessagePackObject]
-internal sealed record ReportFailureCommand : DirectoryCommand
+internal sealed record ReportFailureCommand
 {
     [Key(0)]
     public uint VolumeId { get; init; }
