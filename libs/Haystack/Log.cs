@@ -1,3 +1,4 @@
+using Cluster.Core;
 using Microsoft.Extensions.Logging;
 
 namespace Haystack;
@@ -25,4 +26,18 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Volume {VolumeId} compacted from {BytesBefore} to {BytesAfter} bytes, {Needles} live needles")]
     public static partial void Compacted(ILogger logger, uint volumeId, long bytesBefore, long bytesAfter, int needles);
+    [LoggerMessage(EventId = 5100, Level = LogLevel.Warning, Message = "Store {Store} sent no heartbeat for {Timeout}; marking it down")]
+    public static partial void StoreMissedHeartbeats(ILogger logger, NodeId store, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 5200, Level = LogLevel.Information, Message = "Store {Store} created volume {VolumeId} of {VolumeBytes} bytes")]
+    public static partial void VolumeCreated(ILogger logger, NodeId store, uint volumeId, long volumeBytes);
+
+    [LoggerMessage(EventId = 5201, Level = LogLevel.Warning, Message = "Store {Store} could not reach the Directory")]
+    public static partial void HeartbeatFailed(ILogger logger, Exception exception, NodeId store);
+
+    [LoggerMessage(EventId = 5202, Level = LogLevel.Error, Message = "Store {Store} found corruption in volume {VolumeId}; reporting it to the Directory")]
+    public static partial void CorruptionFound(ILogger logger, NodeId store, uint volumeId);
+
+    [LoggerMessage(EventId = 5300, Level = LogLevel.Warning, Message = "Replica {Store} of volume {VolumeId} failed: {Failure}")]
+    public static partial void ReplicaFailed(ILogger logger, NodeId store, uint volumeId, ReplicaFailure failure);
 }

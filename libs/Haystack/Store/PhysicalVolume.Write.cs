@@ -143,7 +143,9 @@ public sealed partial class PhysicalVolume
                 running = _flushInProgress;
                 if (running is null)
                 {
-                    mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    // Waiters resume synchronously (no RunContinuationsAsynchronously), so that under the simulator
+                    // every continuation stays on its thread instead of hopping through the thread pool.
+                    mine = new TaskCompletionSource();
                     _flushInProgress = mine.Task;
                 }
             }

@@ -13,17 +13,17 @@ public sealed class PhysicalVolumeTests
     public void SetUp()
     {
         _root = Path.Combine(Path.GetTempPath(), "haystack-tests-" + Environment.ProcessId + "-" + TestContext.CurrentContext.Test.ID);
-        if (Directory.Exists(_root))
+        if (System.IO.Directory.Exists(_root))
         {
-            Directory.Delete(_root, recursive: true);
+            System.IO.Directory.Delete(_root, recursive: true);
         }
 
-        Directory.CreateDirectory(_root);
+        System.IO.Directory.CreateDirectory(_root);
         _storage = new DiskFileStorage(_root);
     }
 
     [TearDown]
-    public void TearDown() => Directory.Delete(_root, recursive: true);
+    public void TearDown() => System.IO.Directory.Delete(_root, recursive: true);
 
     private static byte[] Blob(int seed, int size)
     {

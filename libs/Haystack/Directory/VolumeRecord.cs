@@ -1,0 +1,68 @@
+using Cluster.Core;
+using MessagePack;
+
+namespace Haystack;
+
+/// <summary>A logical volume in the Directory's state.</summary>
+[MessagePackObject]
+internal sealed class VolumeRecord
+{
+    [Key(0)]
+    public uint Id { get; set; }
+
+    [Key(1)]
+    public LogicalVolumeState State { get; set; }
+
+    [Key(2)]
+    public VolumeReadOnlyReason ReadOnlyReason { get; set; }
+
+    [Key(3)]
+    public List<ReplicaRecord> Replicas { get; set; } = [];
+
+    [Key(4)]
+    public long FreeBytes { get; set; }
+
+    [Key(5)]
+    public long UploadsAssigned { get; set; }
+
+    public ReplicaRecord? Replica(ulong storeId) => Replicas.Find(r => r.Store == storeId);
+
+    /// <summary>Read-only is final: a volume that missed or refused writes on one replica never takes uploads again.</summary>
+    public void MakeReadOnly(VolumeReadOnlyReason reason)
+    {
+        if (State != LogicalVolumeState.ReadOnly)
+        {
+            State = LogicalVolumeState.ReadOnly;
+            ReadOnlyReason = reason;
+        }
+    }
+
+    /// <summary>Recomputes the room left from the replicas' sizes and moves the volume along its life.</summary>
+    public void Refresh(DirectoryOptions options)
+    {
+        var largest = Replicas.Max(r => r.SizeBytes);
+        FreeBytes = options.VolumeBytes - Math.Max(largest, NeedleFormat.SuperblockBytes);
+        if (State == LogicalVolumeState.Allocating && Replicas.TrueForAll(r => r.Reported && r.Healthy))
+        {
+            State = LogicalVolumeState.Writable;
+        }
+
+        if (State == LogicalVolumeState.Writable && FreeBytes < options.FullMarginBytes)
+        {
+            MakeReadOnly(VolumeReadOnlyReason.Full);
+        }
+    }
+
+    public LogicalVolumeInfo ToInfo() => new()
+    {
+        VolumeId = Id,
+        State = State,
+        ReadOnlyReason = ReadOnlyReason,
+        FreeBytes = FreeBytes,
+        UploadsAssigned = UploadsAssigned,
+        Replicas =
+        [
+            .. Replicas.Select(r => new ReplicaInfo { Store = new NodeId(r.Store), SizeBytes = r.SizeBytes, Reported = r.Reported, Healthy = r.Healthy, Corrupt = r.Corrupt }),
+        ],
+    };
+}

@@ -1,0 +1,65 @@
+using Cluster.Core;
+using Raft.Core;
+
+namespace Haystack;
+
+/// <summary>Settings of a <see cref="StoreServer"/>, validated when it starts.</summary>
+public sealed class StoreServerOptions
+{
+    /// <summary>Default of <see cref="HeartbeatInterval"/>.</summary>
+    public static readonly TimeSpan DefaultHeartbeatInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Default of <see cref="MaxNeedleDataBytes"/>: 8 MiB, well inside the default 16 MiB message frame.</summary>
+    public const int DefaultMaxNeedleDataBytes = 8 * 1024 * 1024;
+
+    /// <summary>Default of <see cref="CapacityBytes"/>: 1 TiB.</summary>
+    public const long DefaultCapacityBytes = 1L << 40;
+
+    /// <summary>The Directory's Raft nodes.</summary>
+    public IReadOnlyList<NodeId> DirectoryNodes { get; init; } = [];
+
+    /// <summary>The space this Store offers for volume files.</summary>
+    public long CapacityBytes { get; init; } = DefaultCapacityBytes;
+
+    /// <summary>How often the Store reports to the Directory; well under the Directory's store timeout.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = DefaultHeartbeatInterval;
+
+    /// <summary>The largest photo the Store accepts; larger writes are refused with <see cref="StoreStatus.TooLarge"/>.</summary>
+    public int MaxNeedleDataBytes { get; init; } = DefaultMaxNeedleDataBytes;
+
+    /// <summary>How many writes and deletes trigger an index checkpoint per volume (see <see cref="VolumeOptions.CheckpointIntervalNeedles"/>).</summary>
+    public int CheckpointIntervalNeedles { get; init; } = VolumeOptions.DefaultCheckpointIntervalNeedles;
+
+    /// <summary>How the Store's Directory client times out and retries; defaults when null.</summary>
+    public RaftClientOptions? DirectoryClient { get; init; }
+
+    /// <summary>Checks every setting.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        if (DirectoryNodes is null || DirectoryNodes.Count == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DirectoryNodes), "StoreServerOptions.DirectoryNodes must name at least one Directory node.");
+        }
+
+        if (CapacityBytes <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CapacityBytes), CapacityBytes, "StoreServerOptions.CapacityBytes must be positive.");
+        }
+
+        if (HeartbeatInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(HeartbeatInterval), HeartbeatInterval, "StoreServerOptions.HeartbeatInterval must be positive.");
+        }
+
+        if (MaxNeedleDataBytes <= 0 || MaxNeedleDataBytes > VolumeOptions.DefaultMaxNeedleDataBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxNeedleDataBytes), MaxNeedleDataBytes, $"StoreServerOptions.MaxNeedleDataBytes must be between 1 and {VolumeOptions.DefaultMaxNeedleDataBytes}.");
+        }
+
+        if (CheckpointIntervalNeedles < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CheckpointIntervalNeedles), CheckpointIntervalNeedles, "StoreServerOptions.CheckpointIntervalNeedles must be zero (off) or positive.");
+        }
+    }
+}
