@@ -134,7 +134,7 @@ public sealed partial class RaftNode
         switch (hosted.Kind)
         {
             case HostedEntryKind.Command:
-                return ApplyOutcome.Ok(await ApplyToStateMachineAsync(entry.Index, hosted.Payload));
+                return ApplyOutcome.Ok(await ApplyToStateMachineAsync(Context(entry, 0), hosted.Payload));
             case HostedEntryKind.OpenSession:
                 return _sessions.Open(entry.Index);
             case HostedEntryKind.CloseSession:
@@ -147,17 +147,21 @@ public sealed partial class RaftNode
                     return decided;
                 }
 
-                var result = await ApplyToStateMachineAsync(entry.Index, hosted.Payload);
+                var result = await ApplyToStateMachineAsync(Context(entry, hosted.ClientId), hosted.Payload);
                 _sessions.Record(hosted.ClientId, hosted.Sequence, result);
                 return ApplyOutcome.Ok(result);
         }
     }
 
-    private async ValueTask<ReadOnlyMemory<byte>> ApplyToStateMachineAsync(ulong index, ReadOnlyMemory<byte> command)
+    private ApplyContext Context(LogEntry entry, ulong clientId) =>
+        new(entry.Index, entry.Term, DateTimeOffset.FromUnixTimeMilliseconds(_sessions.ClockMilliseconds), clientId);
+
+    private async ValueTask<ReadOnlyMemory<byte>> ApplyToStateMachineAsync(ApplyContext context, ReadOnlyMemory<byte> command)
     {
+        var index = context.Index;
         try
         {
-            return await _stateMachine.ApplyAsync(index, command, _stopping.Token);
+            return await _stateMachine.ApplyAsync(context, command, _stopping.Token);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {

@@ -26,6 +26,9 @@ internal sealed class SessionTable
 
     public int Count => _sessions.Count;
 
+    /// <summary>The log's clock: the running maximum of the leaders' timestamps applied so far.</summary>
+    public long ClockMilliseconds => _clockMilliseconds;
+
     public bool Contains(ulong clientId) => _sessions.ContainsKey(clientId);
 
     /// <summary>Moves the log's clock forward (never back: leaders' clocks differ) and expires idle sessions.</summary>

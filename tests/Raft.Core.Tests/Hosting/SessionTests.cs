@@ -162,4 +162,34 @@ public sealed class SessionTests
         });
         Assert.That(followerRead, Is.EqualTo("w"));
     }
+
+    [Test]
+    public void StateMachines_SeeTheLeadersTime_TheSameOnEveryReplica()
+    {
+        var cluster = new RaftSimCluster(45, 3);
+        cluster.WaitForLeader();
+        var client = cluster.AddClient(new NodeId(100));
+        var before = cluster.Simulator.UtcNow;
+        cluster.Run(async () =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await client.ExecuteAsync(KvCommand.Put("t", $"{i}").Encode());
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cluster.Simulator.TimeProvider);
+            }
+
+            return 0;
+        });
+        var leader = cluster.WaitForLeader();
+        cluster.WaitApplied(leader.Status.CommitIndex, 3);
+        var contexts = cluster.Members.Select(m => cluster.StateMachine(m)!.Contexts).ToList();
+        Assert.That(contexts[0], Has.Count.EqualTo(10));
+        Assert.That(contexts[1], Is.EqualTo(contexts[0]), "replicas saw different contexts");
+        Assert.That(contexts[2], Is.EqualTo(contexts[0]), "replicas saw different contexts");
+        var times = contexts[0].Values.Select(c => c.LeaderTime).ToList();
+        Assert.That(times, Is.Ordered);
+        Assert.That(times[0], Is.GreaterThanOrEqualTo(before));
+        Assert.That(times[^1] - times[0], Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(1800)));
+        Assert.That(contexts[0].Values.Select(c => c.ClientId).Distinct().Single(), Is.EqualTo(client.ClientId));
+    }
 }

@@ -22,6 +22,15 @@ public sealed class KvStateMachine : IStateMachine
 
     public Exception? FailSnapshotWith { get; set; }
 
+    /// <summary>Index → the leader time the node passed with each command (this incarnation only).</summary>
+    public SortedDictionary<ulong, ApplyContext> Contexts { get; } = [];
+
+    public ValueTask<ReadOnlyMemory<byte>> ApplyAsync(ApplyContext context, ReadOnlyMemory<byte> command, CancellationToken cancellationToken)
+    {
+        Contexts[context.Index] = context;
+        return ApplyAsync(context.Index, command, cancellationToken);
+    }
+
     public ValueTask<ReadOnlyMemory<byte>> ApplyAsync(ulong index, ReadOnlyMemory<byte> command, CancellationToken cancellationToken)
     {
         var decoded = KvCommand.Decode(command);
