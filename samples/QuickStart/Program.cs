@@ -3,10 +3,14 @@ using Cluster.Core;
 using Microsoft.Extensions.Logging;
 using QuickStart;
 
-// The suite's tour on embedded defaults. For now: three nodes in one process over loopback TCP,
-// request/response and one-way traffic through MessageBus, a stopped node timing out, and the
-// transport reconnecting once it is back. No arguments needed.
-using var loggerFactory = LoggerFactory.Create(builder => builder.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+// The suite's tour on embedded defaults: three nodes in one process over loopback TCP,
+// request/response and one-way traffic through MessageBus, a stopped node timing out, the
+// transport reconnecting once it is back; then a Raft-replicated dictionary that loses its
+// leader and nothing else. No arguments needed.
+using var loggerFactory = LoggerFactory.Create(builder => builder
+    .AddSimpleConsole(o => o.SingleLine = true)
+    .SetMinimumLevel(LogLevel.Warning)
+    .AddFilter("Cluster.Core.TcpTransport", LogLevel.Error)); // reconnect attempts to stopped nodes are part of the tour
 var registry = new MessageTypeRegistry()
     .Register<AddRequest>(1000)
     .Register<AddResponse>(1001)
@@ -84,6 +88,11 @@ Console.WriteLine($"   n3 answers again: counter = {back.Total} (a fresh process
 foreach (var node in nodes)
 {
     await node.DisposeAsync();
+}
+
+if (!await RaftTour.RunAsync(loggerFactory))
+{
+    return 1;
 }
 
 Console.WriteLine("done");
