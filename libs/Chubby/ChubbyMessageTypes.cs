@@ -17,11 +17,11 @@ public static class ChubbyMessageTypes
     /// <summary>Type id of <see cref="KeepAliveResponse"/>.</summary>
     public const ushort KeepAliveResponseId = 203;
 
-    /// <summary>Registers the Chubby message types in <paramref name="registry"/> and returns it.</summary>
-    public static MessageTypeRegistry Register(MessageTypeRegistry registry)
+    /// <summary>Registers the Chubby message types in <paramref name="types"/> and returns it.</summary>
+    public static MessageTypeRegistry Register(MessageTypeRegistry types)
     {
-        ArgumentNullException.ThrowIfNull(registry);
-        return registry
+        ArgumentNullException.ThrowIfNull(types);
+        return types
             .Register<ChubbyRequest>(RequestId)
             .Register<ChubbyResponse>(ResponseId)
             .Register<KeepAliveRequest>(KeepAliveRequestId)

@@ -21,11 +21,11 @@ public static class HaystackMessageTypes
     /// <summary>Type id of <see cref="CacheReadRequest"/>.</summary>
     public const ushort CacheReadRequestId = 504;
 
-    /// <summary>Registers every Haystack message type in <paramref name="registry"/> and returns it.</summary>
-    public static MessageTypeRegistry Register(MessageTypeRegistry registry)
+    /// <summary>Registers every Haystack message type in <paramref name="types"/> and returns it.</summary>
+    public static MessageTypeRegistry Register(MessageTypeRegistry types)
     {
-        ArgumentNullException.ThrowIfNull(registry);
-        return registry
+        ArgumentNullException.ThrowIfNull(types);
+        return types
             .Register<StoreWriteRequest>(StoreWriteRequestId)
             .Register<StoreReadRequest>(StoreReadRequestId)
             .Register<StoreDeleteRequest>(StoreDeleteRequestId)

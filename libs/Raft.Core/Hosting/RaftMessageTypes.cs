@@ -20,11 +20,11 @@ public static class RaftMessageTypes
     /// <summary>Type id of <see cref="ClientResponse"/>.</summary>
     public const ushort ClientResponseId = 104;
 
-    /// <summary>Registers every Raft message type in <paramref name="registry"/> and returns it.</summary>
-    public static MessageTypeRegistry Register(MessageTypeRegistry registry)
+    /// <summary>Registers every Raft message type in <paramref name="types"/> and returns it.</summary>
+    public static MessageTypeRegistry Register(MessageTypeRegistry types)
     {
-        ArgumentNullException.ThrowIfNull(registry);
-        return registry
+        ArgumentNullException.ThrowIfNull(types);
+        return types
             .Register<RaftMessage>(RaftMessageId)
             .Register<SnapshotChunk>(SnapshotChunkId)
             .Register<SnapshotChunkAck>(SnapshotChunkAckId)
