@@ -6,12 +6,8 @@ namespace Raft.Core.Tests.Hosting;
 /// <summary>Membership changes on hosted nodes: learners caught up then promoted, removal of the leader, joint consensus, under faults.</summary>
 public sealed class HostedMembershipTests
 {
-    private static RaftNodeOptions Joining(NodeId id) => new()
-    {
-        NodeId = id,
-        TickInterval = TimeSpan.FromMilliseconds(50),
-        Raft = new RaftOptions { ElectionTimeoutTicks = 10, HeartbeatIntervalTicks = 2 },
-    };
+    /// <summary>A node that starts with an empty log and joins when a member adds it.</summary>
+    private static RaftNodeOptions Joining(NodeId id) => RaftSimCluster.DefaultOptions(id, []);
 
     [TestCase(false)]
     [TestCase(true)]

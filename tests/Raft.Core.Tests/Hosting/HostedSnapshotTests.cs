@@ -7,17 +7,8 @@ namespace Raft.Core.Tests.Hosting;
 public sealed class HostedSnapshotTests
 {
     private static RaftSimCluster Cluster(ulong seed, int snapshotEvery = 20, int chunkBytes = 1024) =>
-        new(seed, 3, id => RaftSimCluster.DefaultOptions(id, [new NodeId(1), new NodeId(2), new NodeId(3)]) is var o
-            ? new RaftNodeOptions
-            {
-                NodeId = o.NodeId,
-                InitialMembers = o.InitialMembers,
-                TickInterval = o.TickInterval,
-                Raft = o.Raft,
-                SnapshotThresholdEntries = snapshotEvery,
-                SnapshotChunkBytes = chunkBytes,
-            }
-            : throw new InvalidOperationException());
+        new(seed, 3, id => RaftSimCluster.DefaultOptions(
+            id, [new NodeId(1), new NodeId(2), new NodeId(3)], snapshotThresholdEntries: snapshotEvery, snapshotChunkBytes: chunkBytes));
 
     /// <summary>Cuts a follower off while the other two commit 120 large entries (about 10 snapshots' worth); returns the last index.</summary>
     private static (RaftNode Leader, NodeId Lagging, ulong Last) LeaveOneFollowerBehind(RaftSimCluster cluster)

@@ -27,21 +27,8 @@ public sealed class KeyValueNemesisTests
     private static void RunOnce(ulong seed, ReadOnlyMode reads, int size)
     {
         var members = Enumerable.Range(1, size).Select(i => new NodeId((ulong)i)).ToList();
-        var cluster = new RaftSimCluster(seed, size, id => RaftSimCluster.DefaultOptions(id, members) is var defaults
-            ? new RaftNodeOptions
-            {
-                NodeId = id,
-                InitialMembers = members,
-                TickInterval = defaults.TickInterval,
-                SnapshotThresholdEntries = 50,
-                Raft = new RaftOptions
-                {
-                    ElectionTimeoutTicks = defaults.Raft.ElectionTimeoutTicks,
-                    HeartbeatIntervalTicks = defaults.Raft.HeartbeatIntervalTicks,
-                    ReadOnlyMode = reads,
-                },
-            }
-            : throw new InvalidOperationException(), durable: true);
+        var cluster = new RaftSimCluster(
+            seed, size, id => RaftSimCluster.DefaultOptions(id, members, reads, snapshotThresholdEntries: 50), durable: true);
         var sim = cluster.Simulator;
         var history = new History<KeyValueInput, KeyValueOutput>(sim.TimeProvider);
         var clients = Enumerable.Range(0, 4).Select(i => cluster.AddClient(new NodeId(100 + (ulong)i))).ToList();

@@ -9,13 +9,7 @@ public sealed class LeaseReadTests
     public void PausedLeader_ResumesAfterANewLeaderWrote_DoesNotServeAStaleRead()
     {
         var members = new[] { new NodeId(1), new NodeId(2), new NodeId(3) };
-        var cluster = new RaftSimCluster(61, 3, id => new RaftNodeOptions
-        {
-            NodeId = id,
-            InitialMembers = members,
-            TickInterval = TimeSpan.FromMilliseconds(50),
-            Raft = new RaftOptions { ElectionTimeoutTicks = 10, HeartbeatIntervalTicks = 2, ReadOnlyMode = ReadOnlyMode.LeaseBased },
-        });
+        var cluster = new RaftSimCluster(61, 3, id => RaftSimCluster.DefaultOptions(id, members, ReadOnlyMode.LeaseBased));
         var old = cluster.WaitForLeader();
         cluster.Propose(KvCommand.Put("k", "old"));
         Assert.That(cluster.Run(() => old.ReadAsync(KvCommand.Get("k").Encode())).ToArray(), Is.EqualTo("old"u8.ToArray()), "lease read before the pause");

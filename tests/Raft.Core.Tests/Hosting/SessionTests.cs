@@ -84,14 +84,8 @@ public sealed class SessionTests
     [Test]
     public void Session_ExpiresByTheLogsClock_WhenTheClientIsCutOff()
     {
-        var cluster = new RaftSimCluster(43, 3, id => new RaftNodeOptions
-        {
-            NodeId = id,
-            InitialMembers = [new NodeId(1), new NodeId(2), new NodeId(3)],
-            TickInterval = TimeSpan.FromMilliseconds(50),
-            Raft = new RaftOptions { ElectionTimeoutTicks = 10, HeartbeatIntervalTicks = 2 },
-            SessionTimeout = TimeSpan.FromSeconds(3),
-        });
+        var cluster = new RaftSimCluster(43, 3, id => RaftSimCluster.DefaultOptions(
+            id, [new NodeId(1), new NodeId(2), new NodeId(3)], sessionTimeout: TimeSpan.FromSeconds(3)));
         cluster.WaitForLeader();
         var clientId = new NodeId(100);
         var client = cluster.AddClient(clientId, new RaftClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(500), OperationTimeout = TimeSpan.FromSeconds(3), KeepAliveInterval = TimeSpan.FromSeconds(1) });

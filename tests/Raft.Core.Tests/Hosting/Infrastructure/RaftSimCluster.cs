@@ -43,12 +43,22 @@ public sealed class RaftSimCluster
 
     public IReadOnlyCollection<NodeId> AllNodes => _slots.Keys;
 
-    public static RaftNodeOptions DefaultOptions(NodeId id, IReadOnlyList<NodeId> members) => new()
+    /// <summary>The harness's node settings (50 ms ticks, elections after 0.5–1 s), with the knobs tests turn.</summary>
+    public static RaftNodeOptions DefaultOptions(
+        NodeId id,
+        IReadOnlyList<NodeId> members,
+        ReadOnlyMode reads = ReadOnlyMode.ReadIndex,
+        int snapshotThresholdEntries = RaftNodeOptions.DefaultSnapshotThresholdEntries,
+        int snapshotChunkBytes = RaftNodeOptions.DefaultSnapshotChunkBytes,
+        TimeSpan? sessionTimeout = null) => new()
     {
         NodeId = id,
         InitialMembers = members,
         TickInterval = TimeSpan.FromMilliseconds(50),
-        Raft = new RaftOptions { ElectionTimeoutTicks = 10, HeartbeatIntervalTicks = 2 },
+        Raft = new RaftOptions { ElectionTimeoutTicks = 10, HeartbeatIntervalTicks = 2, ReadOnlyMode = reads },
+        SnapshotThresholdEntries = snapshotThresholdEntries,
+        SnapshotChunkBytes = snapshotChunkBytes,
+        SessionTimeout = sessionTimeout ?? RaftNodeOptions.DefaultSessionTimeout,
     };
 
     /// <summary>Adds (and starts) a node; pass options without initial members for a node that joins later.</summary>
