@@ -18,7 +18,7 @@ public sealed partial class RaftNode
                 return new ClientResponse { Result = await ReadAsync(request.Payload, cancellationToken) };
             }
 
-            var status = Status;
+            var status = PublishedStatus;
             if (!status.IsLeader)
             {
                 return new ClientResponse { Status = ClientResponseStatus.NotLeader, LeaderHint = status.Leader };

@@ -395,7 +395,7 @@ public sealed partial class RaftNode
 
         // Raft needs a leader whose log keeps up: a leader stuck in its own fsync must not hold the cluster behind heartbeats.
         var started = Volatile.Read(ref _persistStartedTimestamp);
-        if (started != 0 && Volatile.Read(ref _stalledStepDown) == 0 && Status.IsLeader)
+        if (started != 0 && Volatile.Read(ref _stalledStepDown) == 0 && PublishedStatus.IsLeader)
         {
             var elapsed = _time.GetElapsedTime(started);
             if (elapsed > _options.ElectionTimeout && Interlocked.CompareExchange(ref _stalledStepDown, 1, 0) == 0)

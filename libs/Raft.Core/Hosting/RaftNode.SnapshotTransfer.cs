@@ -150,7 +150,7 @@ public sealed partial class RaftNode
 
     private async ValueTask<SnapshotChunkAck> HandleSnapshotChunkAsync(NodeId from, SnapshotChunk chunk, CancellationToken cancellationToken)
     {
-        var term = Status.Term;
+        var term = PublishedStatus.Term;
         if (chunk.Term < term || _fault is not null || Volatile.Read(ref _disposed) != 0)
         {
             return new SnapshotChunkAck { Term = term, Refused = true };

@@ -83,6 +83,18 @@ public sealed partial class RaftNode : IAsyncDisposable
         }
     }
 
+    /// <summary>The last published status without the apply loop's index: cheap enough for every request.</summary>
+    private RaftNodeStatus PublishedStatus
+    {
+        get
+        {
+            lock (_statusGate)
+            {
+                return _status;
+            }
+        }
+    }
+
     /// <summary>
     /// Raised from the node's loop when its role, term or known leader changes. Handlers must be quick and must not block on the
     /// node; an exception from a handler is logged and ignored.
