@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5300, Level = LogLevel.Warning, Message = "Replica {Store} of volume {VolumeId} failed: {Failure}")]
     public static partial void ReplicaFailed(ILogger logger, NodeId store, uint volumeId, ReplicaFailure failure);
+
+    [LoggerMessage(EventId = 5301, Level = LogLevel.Warning, Message = "Cache {Cache} did not confirm dropping photo {Key} of volume {VolumeId} after a delete")]
+    public static partial void CacheInvalidationFailed(ILogger logger, NodeId cache, uint volumeId, ulong key);
 }

@@ -11,6 +11,9 @@ namespace Haystack;
 /// <remarks>
 /// <para>Eviction is least-recently-used under a byte budget. A hit checks the cookie against the one the Store verified when
 /// the photo was cached, so a wrong cookie is refused here as it would be by the Store.</para>
+/// <para>A <see cref="CacheInvalidateRequest"/> (sent by the client after a delete) drops the photo. It also spoils every miss
+/// for that photo still waiting for its Store: such a read may have left the Store before the delete did, and caching its
+/// answer would bring the photo back for good. The read is still answered; only its copy is not kept.</para>
 /// <para>Metrics (meter <c>Haystack</c>): <c>haystack.cache.hits</c>, <c>haystack.cache.misses</c> and
 /// <c>haystack.cache.evictions</c>.</para>
 /// <para>Thread-safe.</para>
@@ -22,6 +25,7 @@ public sealed class PhotoCache : IDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<(uint VolumeId, ulong Key, uint AlternateKey), LinkedListNode<Entry>> _entries = [];
     private readonly LinkedList<Entry> _recency = new();
+    private readonly Dictionary<(uint VolumeId, ulong Key, uint AlternateKey), Fill> _fills = [];
     private readonly Meter _meter;
     private readonly Counter<long> _hitCounter;
     private readonly Counter<long> _missCounter;
@@ -44,6 +48,7 @@ public sealed class PhotoCache : IDisposable
         _missCounter = _meter.CreateCounter<long>("haystack.cache.misses", "{read}", "Reads passed to a Store.");
         _evictionCounter = _meter.CreateCounter<long>("haystack.cache.evictions", "{photo}", "Photos evicted to stay under the byte budget.");
         bus.OnRequest<CacheReadRequest, StoreResponse>(HandleReadAsync);
+        bus.OnRequest<CacheInvalidateRequest, StoreResponse>(HandleInvalidate);
     }
 
     /// <summary>Reads answered from memory.</summary>
@@ -67,15 +72,21 @@ public sealed class PhotoCache : IDisposable
         }
     }
 
-    /// <summary>Drops a photo (after a delete), so it is no longer served from memory.</summary>
+    /// <summary>Drops a photo (after a delete), so it is no longer served from memory, and spoils misses for it in flight.</summary>
     public void Invalidate(uint volumeId, ulong key, uint alternateKey)
     {
+        var id = (volumeId, key, alternateKey);
         lock (_gate)
         {
-            if (_entries.Remove((volumeId, key, alternateKey), out var node))
+            if (_entries.Remove(id, out var node))
             {
                 _recency.Remove(node);
                 _bytes -= node.Value.Data.Length;
+            }
+
+            if (_fills.TryGetValue(id, out var fill))
+            {
+                fill.Spoiled = true;
             }
         }
     }
@@ -103,6 +114,18 @@ public sealed class PhotoCache : IDisposable
 
         Interlocked.Increment(ref _misses);
         _missCounter.Add(1);
+        Fill fill;
+        lock (_gate)
+        {
+            if (!_fills.TryGetValue(id, out fill!))
+            {
+                fill = new Fill();
+                _fills[id] = fill;
+            }
+
+            fill.Readers++;
+        }
+
         StoreResponse answer;
         try
         {
@@ -110,37 +133,58 @@ public sealed class PhotoCache : IDisposable
         }
         catch (Exception exception) when (exception is RpcTimeoutException or UnknownPeerException or RpcOverloadException or RemoteRpcException)
         {
-            return new StoreResponse { Status = StoreStatus.Failed, Message = $"The Cache could not read from {request.Machine}: {exception.Message}" };
+            answer = new StoreResponse { Status = StoreStatus.Failed, Message = $"The Cache could not read from {request.Machine}: {exception.Message}" };
         }
 
-        if (answer.Status == StoreStatus.Ok && answer.VolumeWritable && answer.Data.Length <= _options.MaxPhotoBytes)
+        lock (_gate)
         {
-            Add(id, read.Cookie, answer.Data);
+            if (answer.Status == StoreStatus.Ok && answer.VolumeWritable && answer.Data.Length <= _options.MaxPhotoBytes && !fill.Spoiled)
+            {
+                Add(id, read.Cookie, answer.Data);
+            }
+
+            // The record lives only while misses for the photo are in flight, so the table stays as small as the concurrency.
+            if (--fill.Readers == 0)
+            {
+                _fills.Remove(id);
+            }
         }
 
         return answer;
     }
 
+    private ValueTask<StoreResponse> HandleInvalidate(NodeId from, CacheInvalidateRequest request, CancellationToken cancellationToken)
+    {
+        Invalidate(request.VolumeId, request.Key, request.AlternateKey);
+        return ValueTask.FromResult(new StoreResponse { Status = StoreStatus.Ok });
+    }
+
+    /// <summary>Keeps a photo; the caller holds the gate.</summary>
     private void Add((uint, ulong, uint) id, ulong cookie, ReadOnlyMemory<byte> data)
     {
-        lock (_gate)
+        if (_entries.ContainsKey(id))
         {
-            if (_entries.ContainsKey(id))
-            {
-                return;
-            }
-
-            while (_bytes + data.Length > _options.CapacityBytes && _recency.Last is { } oldest)
-            {
-                _recency.RemoveLast();
-                _entries.Remove(oldest.Value.Id);
-                _bytes -= oldest.Value.Data.Length;
-                _evictionCounter.Add(1);
-            }
-
-            _entries[id] = _recency.AddFirst(new Entry(id, cookie, data));
-            _bytes += data.Length;
+            return;
         }
+
+        while (_bytes + data.Length > _options.CapacityBytes && _recency.Last is { } oldest)
+        {
+            _recency.RemoveLast();
+            _entries.Remove(oldest.Value.Id);
+            _bytes -= oldest.Value.Data.Length;
+            _evictionCounter.Add(1);
+        }
+
+        _entries[id] = _recency.AddFirst(new Entry(id, cookie, data));
+        _bytes += data.Length;
+    }
+
+    /// <summary>The misses for one photo waiting for its Store, and whether an invalidation spoiled them.</summary>
+    private sealed class Fill
+    {
+        public int Readers { get; set; }
+
+        public bool Spoiled { get; set; }
     }
 
     private sealed record Entry((uint VolumeId, ulong Key, uint AlternateKey) Id, ulong Cookie, ReadOnlyMemory<byte> Data);

@@ -131,8 +131,13 @@ public sealed class HaystackClient
                 return data;
             }
 
-            tried.Add(url.Machine);
-            await ReportReadFailureAsync(photo.VolumeId, url.Machine, first, cancellationToken);
+            // Only a direct read says something about the Store. Through a Cache the failure may be the Cache's own, so the
+            // Store is asked again directly below, and blamed only if it fails there.
+            if (url.Cache.IsNone)
+            {
+                tried.Add(url.Machine);
+                await ReportReadFailureAsync(photo.VolumeId, url.Machine, first, cancellationToken);
+            }
         }
 
         var location = await LocateAsync(photo, cancellationToken);
@@ -155,11 +160,14 @@ public sealed class HaystackClient
     public async Task<ReadOnlyMemory<byte>> ReadAsync(PhotoLocation photo, CancellationToken cancellationToken = default) =>
         await ReadAsync(await GetUrlAsync(photo, NodeId.None, cancellationToken), cancellationToken);
 
-    /// <summary>Deletes a photo from every replica of its logical volume.</summary>
+    /// <summary>
+    /// Deletes a photo from every replica of its logical volume, then has every Cache in <see cref="HaystackClientOptions.Caches"/>
+    /// drop it, so once this returns no Cache serves it either.
+    /// </summary>
     /// <returns>False when no replica held the photo.</returns>
     /// <exception cref="CookieMismatchException">The cookie is wrong; nothing was deleted.</exception>
     /// <exception cref="UnknownVolumeException">The Directory knows no such logical volume.</exception>
-    /// <exception cref="PhotoUnavailableException">A replica could not be reached; delete again later.</exception>
+    /// <exception cref="PhotoUnavailableException">A replica or a Cache could not be reached; delete again later.</exception>
     public async Task<bool> DeleteAsync(PhotoLocation photo, CancellationToken cancellationToken = default)
     {
         var location = await LocateAsync(photo, cancellationToken);
@@ -170,10 +178,18 @@ public sealed class HaystackClient
             throw new CookieMismatchException(photo.VolumeId, photo.Key, photo.AlternateKey);
         }
 
+        // The Caches go after the Stores: a Cache that misses between the two finds the photo gone, and one that missed before
+        // has its answer spoiled by the invalidation. Even a delete that failed on some replica may have succeeded on others.
+        var unconfirmed = await InvalidateCachesAsync(photo, cancellationToken);
         var failed = Array.FindIndex(answers, a => a.Status is not (StoreStatus.Ok or StoreStatus.NotFound));
         if (failed >= 0)
         {
             throw new PhotoUnavailableException(photo, answers.Length, $"{location.Replicas[failed]}: {answers[failed].Status}: {answers[failed].Message}");
+        }
+
+        if (unconfirmed is { } cache)
+        {
+            throw new PhotoUnavailableException(photo, answers.Length, $"deleted on the Stores, but Cache {cache} did not confirm that it dropped the photo");
         }
 
         return Array.Exists(answers, a => a.Status == StoreStatus.Ok);
@@ -196,6 +212,27 @@ public sealed class HaystackClient
                 lastError = $"{replica}: {answer.Status}: {answer.Message}";
                 return null;
         }
+    }
+
+    /// <summary>Tells every Cache to drop the photo; returns one that never confirmed, or null.</summary>
+    private async Task<NodeId?> InvalidateCachesAsync(PhotoLocation photo, CancellationToken cancellationToken)
+    {
+        var request = new CacheInvalidateRequest { VolumeId = photo.VolumeId, Key = photo.Key, AlternateKey = photo.AlternateKey };
+        var confirmed = await Task.WhenAll(_options.Caches.Select(async cache =>
+        {
+            for (var attempt = 0; attempt < _options.MaxInvalidationAttempts; attempt++)
+            {
+                if ((await SendAsync(cache, request, cancellationToken)).Status == StoreStatus.Ok)
+                {
+                    return true;
+                }
+            }
+
+            Log.CacheInvalidationFailed(_logger, cache, photo.VolumeId, photo.Key);
+            return false;
+        }));
+        var index = Array.IndexOf(confirmed, false);
+        return index < 0 ? null : _options.Caches[index];
     }
 
     private async Task ReportReadFailureAsync(uint volumeId, NodeId replica, StoreResponse answer, CancellationToken cancellationToken)

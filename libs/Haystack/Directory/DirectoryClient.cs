@@ -39,7 +39,7 @@ public sealed class DirectoryClient : IAsyncDisposable
     }
 
     /// <summary>Reports a failed replica; the Directory makes its logical volume read-only and, as the failure says, the replica unhealthy.</summary>
-    /// <returns>Whether the Directory knows the volume.</returns>
+    /// <returns>Whether the Directory knows the volume and <paramref name="store"/> holds one of its replicas (other reports are ignored).</returns>
     public Task<bool> ReportFailureAsync(uint volumeId, NodeId store, ReplicaFailure failure, CancellationToken cancellationToken = default) =>
         ExecuteAsync<bool>(new ReportFailureCommand { VolumeId = volumeId, Store = store, Failure = failure }, cancellationToken);
 

@@ -135,35 +135,29 @@ internal sealed class DirectoryState
 
     public bool ReportFailure(uint volumeId, NodeId storeId, ReplicaFailure failure, DirectoryOptions options)
     {
-        if (!Volumes.TryGetValue(volumeId, out var volume))
+        // A report about a Store that holds no replica of the volume is ignored: anyone can build a URL naming any machine, and
+        // a failed read through such a URL must not turn a healthy volume read-only.
+        if (!Volumes.TryGetValue(volumeId, out var volume) || volume.Replica(storeId.Value) is not { } replica)
         {
             return false;
         }
 
-        var replica = volume.Replica(storeId.Value);
         switch (failure)
         {
             case ReplicaFailure.Full:
                 volume.MakeReadOnly(VolumeReadOnlyReason.Full);
                 break;
             case ReplicaFailure.Corruption:
-                if (replica is not null)
-                {
-                    replica.Corrupt = true;
-                    replica.Healthy = false;
-                }
-
+                replica.Corrupt = true;
+                replica.Healthy = false;
                 volume.MakeReadOnly(VolumeReadOnlyReason.Corruption);
                 break;
             default:
                 // A Store that fails a client is suspect until its next heartbeat: no new volumes go to it meanwhile.
-                if (replica is not null)
+                replica.Healthy = false;
+                if (Stores.TryGetValue(storeId.Value, out var store))
                 {
-                    replica.Healthy = false;
-                    if (Stores.TryGetValue(storeId.Value, out var store))
-                    {
-                        store.Alive = false;
-                    }
+                    store.Alive = false;
                 }
 
                 volume.MakeReadOnly(VolumeReadOnlyReason.ReplicaFailed);

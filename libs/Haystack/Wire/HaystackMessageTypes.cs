@@ -21,6 +21,9 @@ public static class HaystackMessageTypes
     /// <summary>Type id of <see cref="CacheReadRequest"/>.</summary>
     public const ushort CacheReadRequestId = 504;
 
+    /// <summary>Type id of <see cref="CacheInvalidateRequest"/>.</summary>
+    public const ushort CacheInvalidateRequestId = 505;
+
     /// <summary>Registers every Haystack message type in <paramref name="types"/> and returns it.</summary>
     public static MessageTypeRegistry Register(MessageTypeRegistry types)
     {
@@ -30,7 +33,8 @@ public static class HaystackMessageTypes
             .Register<StoreReadRequest>(StoreReadRequestId)
             .Register<StoreDeleteRequest>(StoreDeleteRequestId)
             .Register<StoreResponse>(StoreResponseId)
-            .Register<CacheReadRequest>(CacheReadRequestId);
+            .Register<CacheReadRequest>(CacheReadRequestId)
+            .Register<CacheInvalidateRequest>(CacheInvalidateRequestId);
     }
 
     /// <summary>A new registry holding the Raft message types (the Directory speaks Raft) and Haystack's.</summary>

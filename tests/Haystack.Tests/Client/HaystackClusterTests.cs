@@ -187,6 +187,25 @@ public sealed class HaystackClusterTests
     }
 
     [Test]
+    public void A_URL_naming_a_machine_or_cache_that_does_not_exist_is_served_and_blames_no_replica()
+    {
+        var cluster = new HaystackSimCluster(seed: 19);
+        cluster.WaitForWritableVolumes(2);
+        var photo = cluster.Run(() => cluster.Client.UploadAsync(Photo(4, size: 700)));
+        var url = cluster.Run(() => cluster.Client.GetUrlAsync(photo, HaystackSimCluster.CacheNode));
+        var outsider = cluster.StoreNodes.First(s => cluster.Leader()!.StateMachine.Volumes.Single(v => v.VolumeId == photo.VolumeId).Replicas.All(r => r.Store != s));
+        foreach (var hostile in new[] { url with { Machine = new NodeId(999) }, url with { Machine = outsider }, url with { Cache = new NodeId(998) }, url with { Cache = NodeId.None, Machine = new NodeId(997) } })
+        {
+            Assert.That(cluster.Run(async () => (await cluster.Client.ReadAsync(hostile)).ToArray()), Is.EqualTo(Photo(4, size: 700)), hostile.ToString());
+        }
+
+        cluster.Simulator.RunFor(TimeSpan.FromSeconds(1));
+        var volume = cluster.Leader()!.StateMachine.Volumes.Single(v => v.VolumeId == photo.VolumeId);
+        Assert.That(volume.State, Is.EqualTo(LogicalVolumeState.Writable), "no replica was blamed for a node the URL made up");
+        Assert.That(volume.Replicas.Select(r => r.Healthy), Is.All.True);
+    }
+
+    [Test]
     public void Full_volumes_turn_read_only_and_new_ones_take_the_uploads()
     {
         var cluster = new HaystackSimCluster(seed: 13);
@@ -229,7 +248,8 @@ public sealed class HaystackClusterTests
         cluster.Simulator.RunFor(TimeSpan.FromSeconds(1));
         var other = cluster.Run(() => cluster.Client.UploadAsync(Photo(2, size: 1000)));
         Assert.That(other.VolumeId, Is.Not.EqualTo(photo.VolumeId));
-        cluster.Run(() => cluster.Directory.ReportFailureAsync(other.VolumeId, cluster.StoreNodes[0], ReplicaFailure.Full));
+        var otherReplica = cluster.Run(() => cluster.Client.GetUrlAsync(other)).Machine;
+        cluster.Run(() => cluster.Directory.ReportFailureAsync(other.VolumeId, otherReplica, ReplicaFailure.Full));
         cluster.Simulator.RunFor(TimeSpan.FromSeconds(1));
         var otherUrl = cluster.Run(() => cluster.Client.GetUrlAsync(other, HaystackSimCluster.CacheNode));
         cluster.Run(() => cluster.Client.ReadAsync(otherUrl));

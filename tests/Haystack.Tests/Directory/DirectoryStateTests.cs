@@ -118,6 +118,22 @@ public sealed class DirectoryStateTests
     }
 
     [Test]
+    public void A_failure_report_about_a_store_without_a_replica_of_the_volume_changes_nothing()
+    {
+        var state = Bootstrapped();
+        var volume = state.Volumes[1];
+        var outsider = Enumerable.Range(11, 4).Select(i => (ulong)i).First(s => volume.Replica(s) is null);
+        foreach (var failure in Enum.GetValues<ReplicaFailure>())
+        {
+            Assert.That(state.ReportFailure(1, new NodeId(outsider), failure, Options), Is.False, failure.ToString());
+            Assert.That(state.ReportFailure(1, new NodeId(999), failure, Options), Is.False, "an unknown machine");
+        }
+
+        Assert.That(volume.State, Is.EqualTo(LogicalVolumeState.Writable));
+        Assert.That(state.Stores[outsider].Alive, Is.True);
+    }
+
+    [Test]
     public void Reads_of_different_photos_spread_over_the_healthy_replicas()
     {
         var state = Bootstrapped();

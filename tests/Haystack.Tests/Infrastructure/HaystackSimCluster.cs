@@ -43,7 +43,7 @@ public sealed class HaystackSimCluster
             var bus = env.CreateMessageBus();
             ClientBus = bus;
             Directory = new DirectoryClient(bus, DirectoryNodes, env.Time, FastClient);
-            Client = new HaystackClient(bus, Directory, env.Time, env.Random, new HaystackClientOptions { MaxUploadBytes = maxUploadBytes, StoreRequestTimeout = TimeSpan.FromMilliseconds(500) });
+            Client = new HaystackClient(bus, Directory, env.Time, env.Random, new HaystackClientOptions { MaxUploadBytes = maxUploadBytes, StoreRequestTimeout = TimeSpan.FromMilliseconds(500), Caches = [CacheNode] });
         });
     }
 
