@@ -38,6 +38,21 @@ internal static partial class Log
     [LoggerMessage(EventId = 5202, Level = LogLevel.Error, Message = "Store {Store} found corruption in volume {VolumeId}; reporting it to the Directory")]
     public static partial void CorruptionFound(ILogger logger, NodeId store, uint volumeId);
 
+    [LoggerMessage(EventId = 5203, Level = LogLevel.Error, Message = "Store {Store} cannot open volume {VolumeId}; it stays offline until the Directory has it rebuilt")]
+    public static partial void VolumeUnreadable(ILogger logger, Exception exception, NodeId store, uint volumeId);
+
+    [LoggerMessage(EventId = 5204, Level = LogLevel.Information, Message = "Store {Store} repairs volume {VolumeId} from {Source}")]
+    public static partial void RepairStarted(ILogger logger, NodeId store, uint volumeId, NodeId source);
+
+    [LoggerMessage(EventId = 5205, Level = LogLevel.Information, Message = "Store {Store} repaired volume {VolumeId} from {Source}: {Copied} needles copied ({Replaced} replacing damaged ones), {Deleted} deleted; accepted by the Directory: {Accepted}")]
+    public static partial void RepairCompleted(ILogger logger, NodeId store, uint volumeId, NodeId source, int copied, int replaced, int deleted, bool accepted);
+
+    [LoggerMessage(EventId = 5206, Level = LogLevel.Warning, Message = "Store {Store} could not repair volume {VolumeId} from {Source}; trying again")]
+    public static partial void RepairFailed(ILogger logger, Exception exception, NodeId store, uint volumeId, NodeId source);
+
+    [LoggerMessage(EventId = 5207, Level = LogLevel.Information, Message = "Store {Store} deleted volume {VolumeId}: another Store took its replica over")]
+    public static partial void VolumeRetired(ILogger logger, NodeId store, uint volumeId);
+
     [LoggerMessage(EventId = 5300, Level = LogLevel.Warning, Message = "Replica {Store} of volume {VolumeId} failed: {Failure}")]
     public static partial void ReplicaFailed(ILogger logger, NodeId store, uint volumeId, ReplicaFailure failure);
 

@@ -43,6 +43,11 @@ public sealed class DirectoryClient : IAsyncDisposable
     public Task<bool> ReportFailureAsync(uint volumeId, NodeId store, ReplicaFailure failure, CancellationToken cancellationToken = default) =>
         ExecuteAsync<bool>(new ReportFailureCommand { VolumeId = volumeId, Store = store, Failure = failure }, cancellationToken);
 
+    /// <summary>Tells the Directory that <paramref name="store"/> finished rebuilding its replica of <paramref name="volumeId"/> from <paramref name="source"/>.</summary>
+    /// <returns>Whether the Directory took it (false when the repair had been reassigned meanwhile; the Store then runs it again).</returns>
+    public Task<bool> CompleteRepairAsync(uint volumeId, NodeId store, NodeId source, CancellationToken cancellationToken = default) =>
+        ExecuteAsync<bool>(new CompleteRepairCommand { VolumeId = volumeId, Store = store, Source = source }, cancellationToken);
+
     /// <summary>Where to read photo <paramref name="key"/> of logical volume <paramref name="volumeId"/>, or null for an unknown volume.</summary>
     public Task<VolumeLocation?> LocateAsync(uint volumeId, ulong key, CancellationToken cancellationToken = default) =>
         QueryAsync<VolumeLocation?>(new LocateQuery { VolumeId = volumeId, Key = key }, cancellationToken);

@@ -115,7 +115,7 @@ public sealed class DirectoryServer : IAsyncDisposable
             return;
         }
 
-        foreach (var (store, index) in StateMachine.LiveStores())
+        foreach (var (store, index) in StateMachine.StoresNotDown())
         {
             lock (_gate)
             {

@@ -9,7 +9,7 @@ namespace Haystack;
 /// serialises access.
 /// </summary>
 [MessagePackObject]
-internal sealed class DirectoryState
+internal sealed partial class DirectoryState
 {
     [Key(0)]
     public SortedDictionary<ulong, StoreRecord> Stores { get; set; } = [];
@@ -47,6 +47,7 @@ internal sealed class DirectoryState
         store.CapacityBytes = report.CapacityBytes;
         store.FreeBytes = report.FreeBytes;
         store.Alive = true;
+        store.Down = false;
         store.LastHeartbeatIndex = index;
 
         var reported = new Dictionary<uint, VolumeReport>();
@@ -56,41 +57,63 @@ internal sealed class DirectoryState
         }
 
         var toCreate = new List<uint>();
-        var readOnly = new List<uint>();
         foreach (var volume in VolumesOn(store.Id))
         {
             var replica = volume.Replica(store.Id)!;
             if (reported.TryGetValue(volume.Id, out var physical))
             {
                 replica.SizeBytes = physical.SizeBytes;
-                replica.Reported = true;
-                replica.Healthy = !replica.Corrupt;
+                if (!replica.Reported)
+                {
+                    // The first report of a replica makes it healthy: it was created empty, so it lacks nothing. Any later
+                    // failure is healed only by a repair, which first catches it up with a healthy replica.
+                    replica.Reported = true;
+                    replica.Healthy = !replica.Corrupt && !replica.Repairing;
+                }
+                else if (!replica.Healthy && !replica.Corrupt && !replica.Repairing && !volume.Replicas.Exists(r => r.Healthy))
+                {
+                    // No replica is healthy, so none can be repaired from: the first to return serves as the source. It holds
+                    // every acknowledged needle, since an upload or a delete is acknowledged only when every replica took it.
+                    replica.Healthy = true;
+                }
+
                 if (physical.IsReadOnly)
                 {
                     volume.MakeReadOnly(VolumeReadOnlyReason.Full);
                 }
             }
-            else if (volume.State == LogicalVolumeState.Allocating)
+            else if (replica.Repairing)
             {
+                // The Store creates the replica as part of the repair.
+            }
+            else if (!replica.Reported)
+            {
+                // Never created yet. A volume takes uploads only once every replica has reported, so this one lacks nothing
+                // even if the volume turned read-only meanwhile: an empty physical volume is all it needs.
                 toCreate.Add(volume.Id);
             }
             else
             {
                 // The Store lost a physical volume it had reported: the replica is gone, and a volume missing a replica must
-                // not take uploads that could never be acknowledged by all.
+                // not take uploads that could never be acknowledged by all. A repair rebuilds it.
                 replica.Healthy = false;
                 volume.MakeReadOnly(VolumeReadOnlyReason.ReplicaFailed);
             }
 
             volume.Refresh(options);
-            if (volume.State == LogicalVolumeState.ReadOnly)
-            {
-                readOnly.Add(volume.Id);
-            }
         }
 
         EnsureWriteCapacity(options);
-        return new HeartbeatResult { VolumesToCreate = toCreate, ReadOnlyVolumes = readOnly, VolumeBytes = options.VolumeBytes };
+        PlanRepairs(options);
+        return new HeartbeatResult
+        {
+            VolumesToCreate = toCreate,
+            ReadOnlyVolumes = [.. VolumesOn(store.Id).Where(v => v.State == LogicalVolumeState.ReadOnly).Select(v => v.Id)],
+            VolumeBytes = options.VolumeBytes,
+            Repairs = RepairsFor(store.Id),
+            CopyGrants = CopyGrantsFor(store.Id),
+            VolumesToDelete = [.. reported.Keys.Where(id => Volumes.TryGetValue(id, out var volume) && volume.Replica(store.Id) is null).Order()],
+        };
     }
 
     public UploadAssignment AssignUpload(long dataBytes, DirectoryOptions options)
@@ -165,17 +188,19 @@ internal sealed class DirectoryState
         }
 
         EnsureWriteCapacity(options);
+        PlanRepairs(options);
         return true;
     }
 
     public bool MarkStoreDown(NodeId storeId, ulong lastHeartbeatIndex, DirectoryOptions options)
     {
-        if (!Stores.TryGetValue(storeId.Value, out var store) || !store.Alive || store.LastHeartbeatIndex != lastHeartbeatIndex)
+        if (!Stores.TryGetValue(storeId.Value, out var store) || store.Down || store.LastHeartbeatIndex != lastHeartbeatIndex)
         {
             return false;
         }
 
         store.Alive = false;
+        store.Down = true;
         foreach (var volume in VolumesOn(store.Id))
         {
             volume.Replica(store.Id)!.Healthy = false;
@@ -183,6 +208,7 @@ internal sealed class DirectoryState
         }
 
         EnsureWriteCapacity(options);
+        PlanRepairs(options);
         return true;
     }
 
@@ -193,8 +219,9 @@ internal sealed class DirectoryState
             return null;
         }
 
-        var healthy = volume.Replicas.Where(r => r.Healthy && r.Reported && IsAlive(r.Store)).Select(r => new NodeId(r.Store)).ToList();
-        var others = volume.Replicas.Select(r => new NodeId(r.Store)).Except(healthy);
+        var healthy = volume.Replicas.Where(r => r.Healthy && r.Reported && !r.Repairing && IsAlive(r.Store)).Select(r => new NodeId(r.Store)).ToList();
+        // Then the replicas being repaired (they answer at once that they cannot serve yet), then the failed ones.
+        var others = volume.Replicas.OrderBy(r => r.Repairing ? 0 : 1).Select(r => new NodeId(r.Store)).Except(healthy);
 
         // Rotating by the key balances reads of different photos over the healthy replicas, while every reader of one photo
         // goes to the same replica first (and so to the same Cache entry).
@@ -212,6 +239,7 @@ internal sealed class DirectoryState
             CapacityBytes = s.CapacityBytes,
             FreeBytes = s.FreeBytes,
             IsAlive = s.Alive,
+            IsDown = s.Down,
             Volumes = [.. VolumesOn(s.Id).Select(v => v.Id)],
         }),
     ];
@@ -246,8 +274,9 @@ internal sealed class DirectoryState
         }
     }
 
+    /// <summary>The room promised on a Store: what its writable volumes and the replicas it is rebuilding may still grow by.</summary>
     private long ReservedBytes(ulong storeId, DirectoryOptions options) =>
-        VolumesOn(storeId).Where(v => v.State != LogicalVolumeState.ReadOnly).Sum(v => options.VolumeBytes - v.Replica(storeId)!.SizeBytes);
+        VolumesOn(storeId).Where(v => v.State != LogicalVolumeState.ReadOnly || v.Replica(storeId)!.Repairing).Sum(v => options.VolumeBytes - v.Replica(storeId)!.SizeBytes);
 
     private IEnumerable<VolumeRecord> VolumesOn(ulong storeId) => Volumes.Values.Where(v => v.Replica(storeId) is not null);
 

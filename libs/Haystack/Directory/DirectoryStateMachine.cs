@@ -102,6 +102,9 @@ public sealed class DirectoryStateMachine : IStateMachine
                 case { MarkStoreDown: { } down }:
                     result = DirectorySerializer.Serialize(_state.MarkStoreDown(down.Store, down.LastHeartbeatIndex, _options));
                     break;
+                case { CompleteRepair: { } repair }:
+                    result = DirectorySerializer.Serialize(_state.CompleteRepair(repair.VolumeId, repair.Store, repair.Source, _options));
+                    break;
                 default:
                     return ValueTask.FromResult(ReadOnlyMemory<byte>.Empty);
             }
@@ -163,12 +166,12 @@ public sealed class DirectoryStateMachine : IStateMachine
         }
     }
 
-    /// <summary>The Stores that are alive, with the log index of their last applied heartbeat.</summary>
-    internal IReadOnlyList<(NodeId Store, ulong LastHeartbeatIndex)> LiveStores()
+    /// <summary>The Stores not marked down (alive or merely suspect), with the log index of their last applied heartbeat.</summary>
+    internal IReadOnlyList<(NodeId Store, ulong LastHeartbeatIndex)> StoresNotDown()
     {
         lock (_gate)
         {
-            return [.. _state.Stores.Values.Where(s => s.Alive).Select(s => (new NodeId(s.Id), s.LastHeartbeatIndex))];
+            return [.. _state.Stores.Values.Where(s => !s.Down).Select(s => (new NodeId(s.Id), s.LastHeartbeatIndex))];
         }
     }
 }

@@ -2,7 +2,10 @@ using MessagePack;
 
 namespace Haystack;
 
-/// <summary>The Directory's answer to a heartbeat: what the Store should create, and which of its volumes are read-only.</summary>
+/// <summary>
+/// The Directory's answer to a heartbeat: what the Store should create, repair and delete, which of its volumes are read-only,
+/// and which Stores may copy from it.
+/// </summary>
 [MessagePackObject]
 public sealed record HeartbeatResult
 {
@@ -17,4 +20,16 @@ public sealed record HeartbeatResult
     /// <summary>The size every physical volume is created with.</summary>
     [Key(2)]
     public long VolumeBytes { get; init; }
+
+    /// <summary>Replicas on this Store to rebuild, each from the healthy replica named (see <see cref="RepairOrder"/>).</summary>
+    [Key(3)]
+    public IReadOnlyList<RepairOrder> Repairs { get; init; } = [];
+
+    /// <summary>Repairs that copy from this Store: the only copy requests it answers (copies carry no cookie check).</summary>
+    [Key(4)]
+    public IReadOnlyList<CopyGrant> CopyGrants { get; init; } = [];
+
+    /// <summary>Physical volumes this Store reported that are no longer its replicas (another Store took them over): delete them.</summary>
+    [Key(5)]
+    public IReadOnlyList<uint> VolumesToDelete { get; init; } = [];
 }

@@ -23,7 +23,19 @@ public sealed record ReplicaInfo
     [Key(3)]
     public bool Healthy { get; init; }
 
-    /// <summary>Whether a needle on it failed its checks (it stays unhealthy until re-replicated).</summary>
+    /// <summary>Whether a needle on it failed its checks (it stays unhealthy until repaired).</summary>
     [Key(4)]
     public bool Corrupt { get; init; }
+
+    /// <summary>Whether it is being rebuilt by a copy from <see cref="RepairSource"/> (it takes deletes but serves no reads).</summary>
+    [Key(5)]
+    public bool Repairing { get; init; }
+
+    /// <summary>The Store a repair copies from; <see cref="NodeId.None"/> when not repairing or while no replica can serve as one.</summary>
+    [Key(6)]
+    public NodeId RepairSource { get; init; }
+
+    /// <summary>The Store whose replica this one takes over when its repair completes; <see cref="NodeId.None"/> for a repair in place.</summary>
+    [Key(7)]
+    public NodeId Replaces { get; init; }
 }

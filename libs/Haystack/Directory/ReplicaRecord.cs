@@ -20,4 +20,16 @@ internal sealed class ReplicaRecord
 
     [Key(4)]
     public bool Corrupt { get; set; }
+
+    /// <summary>Being rebuilt from <see cref="RepairSource"/>: takes deletes, serves no reads, is not counted healthy.</summary>
+    [Key(5)]
+    public bool Repairing { get; set; }
+
+    /// <summary>The healthy replica's Store a repair copies from; 0 while no replica can serve as one.</summary>
+    [Key(6)]
+    public ulong RepairSource { get; set; }
+
+    /// <summary>The Store whose replica this one takes over when its repair completes; 0 for a repair in place.</summary>
+    [Key(7)]
+    public ulong Replaces { get; set; }
 }

@@ -26,4 +26,8 @@ public sealed record StoreInfo
     /// <summary>The logical volumes it holds a replica of.</summary>
     [Key(4)]
     public IReadOnlyList<uint> Volumes { get; init; } = [];
+
+    /// <summary>Whether the leader marked it down for missed heartbeats (its replicas are then copied to other Stores).</summary>
+    [Key(5)]
+    public bool IsDown { get; init; }
 }

@@ -21,4 +21,11 @@ internal sealed class StoreRecord
     /// <summary>The log index of the last heartbeat applied, which the leader's monitor quotes when it marks the Store down.</summary>
     [Key(4)]
     public ulong LastHeartbeatIndex { get; set; }
+
+    /// <summary>
+    /// Marked down by the leader's monitor (heartbeats stopped), as opposed to merely suspect after a failure report: only a
+    /// Store that is down has its replicas copied elsewhere. Cleared by its next heartbeat.
+    /// </summary>
+    [Key(5)]
+    public bool Down { get; set; }
 }

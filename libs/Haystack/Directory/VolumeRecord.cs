@@ -62,7 +62,17 @@ internal sealed class VolumeRecord
         UploadsAssigned = UploadsAssigned,
         Replicas =
         [
-            .. Replicas.Select(r => new ReplicaInfo { Store = new NodeId(r.Store), SizeBytes = r.SizeBytes, Reported = r.Reported, Healthy = r.Healthy, Corrupt = r.Corrupt }),
+            .. Replicas.Select(r => new ReplicaInfo
+            {
+                Store = new NodeId(r.Store),
+                SizeBytes = r.SizeBytes,
+                Reported = r.Reported,
+                Healthy = r.Healthy,
+                Corrupt = r.Corrupt,
+                Repairing = r.Repairing,
+                RepairSource = r.RepairSource == 0 ? NodeId.None : new NodeId(r.RepairSource),
+                Replaces = r.Replaces == 0 ? NodeId.None : new NodeId(r.Replaces),
+            }),
         ],
     };
 }

@@ -15,11 +15,13 @@ namespace Haystack;
 /// <para>Writes to a volume the Directory has made read-only are refused, so a replica never takes a write its peers missed.</para>
 /// <para>Thread-safe.</para>
 /// </remarks>
-public sealed class StoreServer : IAsyncDisposable
+public sealed partial class StoreServer : IAsyncDisposable
 {
     private readonly StoreServerOptions _options;
     private readonly IFileStorage _storage;
     private readonly MessageBus _bus;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _shutdown = new();
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly DirectoryClient _directory;
@@ -36,6 +38,7 @@ public sealed class StoreServer : IAsyncDisposable
         _options = options;
         _storage = storage;
         _bus = bus;
+        _time = time;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<StoreServer>();
         _directory = new DirectoryClient(bus, options.DirectoryNodes, time, options.DirectoryClient);
@@ -79,13 +82,24 @@ public sealed class StoreServer : IAsyncDisposable
             if (name.EndsWith(".dat", StringComparison.Ordinal)
                 && uint.TryParse(name.AsSpan("volume-".Length, name.Length - "volume-".Length - ".dat".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var volumeId))
             {
-                server._volumes[volumeId] = await PhysicalVolume.OpenAsync(storage, volumeId, server.OptionsFor(volumeId, options.CheckpointIntervalNeedles), server._loggerFactory, cancellationToken);
+                try
+                {
+                    server._volumes[volumeId] = await PhysicalVolume.OpenAsync(storage, volumeId, server.OptionsFor(volumeId, options.CheckpointIntervalNeedles), server._loggerFactory, cancellationToken);
+                }
+                catch (CorruptDataException exception)
+                {
+                    // One damaged volume must not keep the Store's others offline. Left unreported, it counts as lost: the
+                    // Directory turns it read-only and has it rebuilt here from a healthy replica.
+                    Log.VolumeUnreadable(server._logger, exception, server.Id, volumeId);
+                }
             }
         }
 
         bus.OnRequest<StoreWriteRequest, StoreResponse>(server.HandleWriteAsync);
         bus.OnRequest<StoreReadRequest, StoreResponse>(server.HandleReadAsync);
         bus.OnRequest<StoreDeleteRequest, StoreResponse>(server.HandleDeleteAsync);
+        bus.OnRequest<StoreListRequest, StoreListResponse>(server.HandleListAsync);
+        bus.OnRequest<StoreCopyRequest, StoreResponse>(server.HandleCopyAsync);
         server._heartbeat = time.CreateTimer(_ => _ = server.HeartbeatAsync(), null, TimeSpan.Zero, options.HeartbeatInterval);
         return server;
     }
@@ -103,6 +117,8 @@ public sealed class StoreServer : IAsyncDisposable
             await _heartbeat.DisposeAsync();
         }
 
+        await _shutdown.CancelAsync();
+        await StopRepairsAsync();
         await _directory.DisposeAsync();
         List<PhysicalVolume> volumes;
         lock (_gate)
@@ -137,6 +153,9 @@ public sealed class StoreServer : IAsyncDisposable
                 {
                     _readOnly = [.. result.ReadOnlyVolumes];
                 }
+
+                await RetireVolumesAsync(result.VolumesToDelete);
+                ApplyRepairOrders(result.Repairs, result.CopyGrants);
 
                 created = false;
                 foreach (var volumeId in result.VolumesToCreate)
@@ -227,11 +246,15 @@ public sealed class StoreServer : IAsyncDisposable
         }
     }
 
-    private bool TryGetVolume(uint volumeId, out PhysicalVolume volume, out bool directoryReadOnly)
+    private bool TryGetVolume(uint volumeId, out PhysicalVolume volume, out bool directoryReadOnly) =>
+        TryGetVolume(volumeId, out volume, out directoryReadOnly, out _);
+
+    private bool TryGetVolume(uint volumeId, out PhysicalVolume volume, out bool directoryReadOnly, out bool repairing)
     {
         lock (_gate)
         {
             directoryReadOnly = _readOnly.Contains(volumeId);
+            repairing = _repairOrders.ContainsKey(volumeId);
             return _volumes.TryGetValue(volumeId, out volume!);
         }
     }
@@ -270,7 +293,14 @@ public sealed class StoreServer : IAsyncDisposable
 
     private async ValueTask<StoreResponse> HandleReadAsync(NodeId from, StoreReadRequest request, CancellationToken cancellationToken)
     {
-        if (!TryGetVolume(request.VolumeId, out var volume, out var directoryReadOnly))
+        var exists = TryGetVolume(request.VolumeId, out var volume, out var directoryReadOnly, out var repairing);
+        if (repairing)
+        {
+            // A replica under repair may lack needles it will have: "not found" from it would be a lie.
+            return new StoreResponse { Status = StoreStatus.Unavailable, Message = $"Volume {request.VolumeId} is being repaired on {Id}; read another replica." };
+        }
+
+        if (!exists)
         {
             return Unknown(request.VolumeId);
         }
@@ -300,7 +330,17 @@ public sealed class StoreServer : IAsyncDisposable
 
     private async ValueTask<StoreResponse> HandleDeleteAsync(NodeId from, StoreDeleteRequest request, CancellationToken cancellationToken)
     {
-        if (!TryGetVolume(request.VolumeId, out var volume, out _))
+        var exists = TryGetVolume(request.VolumeId, out var volume, out _, out var repairing);
+        if (repairing)
+        {
+            // The repair may copy this needle after the delete: remember it, so the copy is deleted too.
+            RecordDeleteDuringRepair(request);
+            if (!exists)
+            {
+                return new StoreResponse { Status = StoreStatus.NotFound };
+            }
+        }
+        else if (!exists)
         {
             return Unknown(request.VolumeId);
         }

@@ -15,6 +15,21 @@ public sealed class StoreServerOptions
     /// <summary>Default of <see cref="CapacityBytes"/>: 1 TiB.</summary>
     public const long DefaultCapacityBytes = 1L << 40;
 
+    /// <summary>Default of <see cref="RepairBatchBytes"/>: 4 MiB.</summary>
+    public const int DefaultRepairBatchBytes = 4 * 1024 * 1024;
+
+    /// <summary>The largest <see cref="RepairBatchBytes"/>; a Store serving a repair answers batches up to this size (or one needle), whatever its own setting.</summary>
+    public const int MaxRepairBatchBytes = 8 * 1024 * 1024;
+
+    /// <summary>The largest <see cref="RepairListEntries"/>, and the most needles one copy request may name.</summary>
+    public const int MaxRepairListEntries = 65_536;
+
+    /// <summary>Default of <see cref="RepairListEntries"/>.</summary>
+    public const int DefaultRepairListEntries = 8192;
+
+    /// <summary>Default of <see cref="RepairRequestTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultRepairRequestTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>The Directory's Raft nodes.</summary>
     public IReadOnlyList<NodeId> DirectoryNodes { get; init; } = [];
 
@@ -29,6 +44,15 @@ public sealed class StoreServerOptions
 
     /// <summary>How many writes and deletes trigger an index checkpoint per volume (see <see cref="VolumeOptions.CheckpointIntervalNeedles"/>).</summary>
     public int CheckpointIntervalNeedles { get; init; } = VolumeOptions.DefaultCheckpointIntervalNeedles;
+
+    /// <summary>How many needle bytes a repair asks its source for at once (a single larger needle goes alone).</summary>
+    public int RepairBatchBytes { get; init; } = DefaultRepairBatchBytes;
+
+    /// <summary>How many needles one page of a repair's listing holds, asked or answered.</summary>
+    public int RepairListEntries { get; init; } = DefaultRepairListEntries;
+
+    /// <summary>How long a repair waits for one answer from its source before it tries again later.</summary>
+    public TimeSpan RepairRequestTimeout { get; init; } = DefaultRepairRequestTimeout;
 
     /// <summary>How the Store's Directory client times out and retries; defaults when null.</summary>
     public RaftClientOptions? DirectoryClient { get; init; }
@@ -55,6 +79,21 @@ public sealed class StoreServerOptions
         if (MaxNeedleDataBytes <= 0 || MaxNeedleDataBytes > VolumeOptions.DefaultMaxNeedleDataBytes)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxNeedleDataBytes), MaxNeedleDataBytes, $"StoreServerOptions.MaxNeedleDataBytes must be between 1 and {VolumeOptions.DefaultMaxNeedleDataBytes}.");
+        }
+
+        if (RepairBatchBytes < 64 * 1024 || RepairBatchBytes > MaxRepairBatchBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RepairBatchBytes), RepairBatchBytes, $"StoreServerOptions.RepairBatchBytes must be between 64 KiB and {MaxRepairBatchBytes}.");
+        }
+
+        if (RepairListEntries < 1 || RepairListEntries > MaxRepairListEntries)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RepairListEntries), RepairListEntries, $"StoreServerOptions.RepairListEntries must be between 1 and {MaxRepairListEntries}.");
+        }
+
+        if (RepairRequestTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RepairRequestTimeout), RepairRequestTimeout, "StoreServerOptions.RepairRequestTimeout must be positive.");
         }
 
         if (CheckpointIntervalNeedles < 0)

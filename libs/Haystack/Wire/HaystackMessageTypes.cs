@@ -24,6 +24,15 @@ public static class HaystackMessageTypes
     /// <summary>Type id of <see cref="CacheInvalidateRequest"/>.</summary>
     public const ushort CacheInvalidateRequestId = 505;
 
+    /// <summary>Type id of <see cref="StoreListRequest"/>.</summary>
+    public const ushort StoreListRequestId = 506;
+
+    /// <summary>Type id of <see cref="StoreListResponse"/>.</summary>
+    public const ushort StoreListResponseId = 507;
+
+    /// <summary>Type id of <see cref="StoreCopyRequest"/>.</summary>
+    public const ushort StoreCopyRequestId = 508;
+
     /// <summary>Registers every Haystack message type in <paramref name="types"/> and returns it.</summary>
     public static MessageTypeRegistry Register(MessageTypeRegistry types)
     {
@@ -34,7 +43,10 @@ public static class HaystackMessageTypes
             .Register<StoreDeleteRequest>(StoreDeleteRequestId)
             .Register<StoreResponse>(StoreResponseId)
             .Register<CacheReadRequest>(CacheReadRequestId)
-            .Register<CacheInvalidateRequest>(CacheInvalidateRequestId);
+            .Register<CacheInvalidateRequest>(CacheInvalidateRequestId)
+            .Register<StoreListRequest>(StoreListRequestId)
+            .Register<StoreListResponse>(StoreListResponseId)
+            .Register<StoreCopyRequest>(StoreCopyRequestId);
     }
 
     /// <summary>A new registry holding the Raft message types (the Directory speaks Raft) and Haystack's.</summary>

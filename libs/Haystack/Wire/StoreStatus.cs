@@ -26,4 +26,7 @@ public enum StoreStatus
 
     /// <summary>Another error; <c>Message</c> says which.</summary>
     Failed = 7,
+
+    /// <summary>This replica is being repaired and serves no reads until it has caught up; read another replica.</summary>
+    Unavailable = 8,
 }

@@ -15,9 +15,11 @@ public sealed class HaystackSimCluster
 
     private readonly Dictionary<NodeId, DirectorySlot> _directory = [];
     private readonly Dictionary<NodeId, StoreServer?> _stores = [];
+    private readonly int _repairBatchBytes;
 
-    public HaystackSimCluster(ulong seed, int stores = 4, DirectoryOptions? directory = null, int maxUploadBytes = 64 * 1024)
+    public HaystackSimCluster(ulong seed, int stores = 4, DirectoryOptions? directory = null, int maxUploadBytes = 64 * 1024, int repairBatchBytes = StoreServerOptions.DefaultRepairBatchBytes)
     {
+        _repairBatchBytes = repairBatchBytes;
         Simulator = new Simulator(seed, new SimulatorOptions { Network = new NetworkOptions { Registry = HaystackMessageTypes.CreateRegistry() } });
         DirectoryOptions = directory ?? new DirectoryOptions
         {
@@ -108,6 +110,30 @@ public sealed class HaystackSimCluster
         _stores[id] = null;
     }
 
+    /// <summary>Restarts a crashed Store on its disk (what an fsync covered survives).</summary>
+    public void RestartStore(NodeId id) => Simulator.GetNode(id).Restart();
+
+    /// <summary>Reads a photo straight from one Store, bypassing the client's fallbacks, to see what that replica serves.</summary>
+    public StoreResponse ReadFrom(NodeId store, PhotoLocation photo) =>
+        Run(() => ClientBus.RequestAsync<StoreResponse>(
+            store,
+            new StoreReadRequest { VolumeId = photo.VolumeId, Key = photo.Key, AlternateKey = photo.AlternateKey, Cookie = photo.Cookie },
+            TimeSpan.FromSeconds(2)));
+
+    /// <summary>Runs until no replica of any volume is repairing or unhealthy (on the leader's state), or fails the test.</summary>
+    public void WaitForRepairs(TimeSpan? timeout = null)
+    {
+        var ok = Simulator.RunUntil(
+            () => Leader() is { } leader && leader.StateMachine.Volumes.All(v => v.Replicas.All(r => r.Healthy && !r.Repairing)),
+            timeout ?? TimeSpan.FromSeconds(30));
+        Assert.That(ok, Is.True, "every replica healthy within the timeout; have: " + DescribeReplicas());
+    }
+
+    /// <summary>Every volume's replicas as the leader sees them, for failure messages.</summary>
+    public string DescribeReplicas() =>
+        string.Join("; ", Leader()?.StateMachine.Volumes.Select(v =>
+            $"{v.VolumeId} {v.State} [{string.Join(",", v.Replicas.Select(r => $"{r.Store}{(r.Healthy ? "+" : "-")}{(r.Repairing ? $"<{r.RepairSource}" : string.Empty)}{(r.Corrupt ? "!" : string.Empty)}"))}]") ?? []);
+
     /// <summary>Flips one bit of a needle's data in a Store's volume file, behind the Store's back.</summary>
     public void CorruptNeedleData(NodeId store, uint volumeId, long offsetInFile)
     {
@@ -143,7 +169,7 @@ public sealed class HaystackSimCluster
 
     private static string Describe(DirectoryStateMachine machine) =>
         $"next key {machine.NextKey}; " + string.Join("; ", machine.Volumes.Select(v =>
-            $"{v.VolumeId} {v.State} {v.ReadOnlyReason} {v.UploadsAssigned} [{string.Join(",", v.Replicas.Select(r => $"{r.Store}{(r.Corrupt ? "!" : string.Empty)}"))}]"));
+            $"{v.VolumeId} {v.State} {v.ReadOnlyReason} {v.UploadsAssigned} [{string.Join(",", v.Replicas.Select(r => $"{r.Store}{(r.Healthy ? "+" : "-")}{(r.Repairing ? $"<{r.RepairSource}" : string.Empty)}{(r.Corrupt ? "!" : string.Empty)}"))}]"));
 
     private void AddDirectoryNode(NodeId id)
     {
@@ -187,6 +213,8 @@ public sealed class HaystackSimCluster
                     HeartbeatInterval = TimeSpan.FromMilliseconds(200),
                     MaxNeedleDataBytes = maxUploadBytes,
                     DirectoryClient = FastClient,
+                    RepairBatchBytes = _repairBatchBytes,
+                    RepairRequestTimeout = TimeSpan.FromSeconds(1),
                 },
                 env.Storage,
                 env.CreateMessageBus(),

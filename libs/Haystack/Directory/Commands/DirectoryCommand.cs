@@ -21,6 +21,9 @@ internal sealed record DirectoryCommand
     [Key(3)]
     public MarkStoreDownCommand? MarkStoreDown { get; init; }
 
+    [Key(4)]
+    public CompleteRepairCommand? CompleteRepair { get; init; }
+
     public static implicit operator DirectoryCommand(HeartbeatCommand command) => new() { Heartbeat = command };
 
     public static implicit operator DirectoryCommand(AssignUploadCommand command) => new() { AssignUpload = command };
@@ -28,4 +31,6 @@ internal sealed record DirectoryCommand
     public static implicit operator DirectoryCommand(ReportFailureCommand command) => new() { ReportFailure = command };
 
     public static implicit operator DirectoryCommand(MarkStoreDownCommand command) => new() { MarkStoreDown = command };
+
+    public static implicit operator DirectoryCommand(CompleteRepairCommand command) => new() { CompleteRepair = command };
 }
