@@ -50,6 +50,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 5206, Level = LogLevel.Warning, Message = "Store {Store} could not repair volume {VolumeId} from {Source}; trying again")]
     public static partial void RepairFailed(ILogger logger, Exception exception, NodeId store, uint volumeId, NodeId source);
 
+    [LoggerMessage(EventId = 5208, Level = LogLevel.Debug, Message = "Store {Store} waits for {Source} to hear of the repair of volume {VolumeId}")]
+    public static partial void RepairWaiting(ILogger logger, NodeId store, uint volumeId, NodeId source);
+
     [LoggerMessage(EventId = 5207, Level = LogLevel.Information, Message = "Store {Store} deleted volume {VolumeId}: another Store took its replica over")]
     public static partial void VolumeRetired(ILogger logger, NodeId store, uint volumeId);
 

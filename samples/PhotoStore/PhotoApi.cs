@@ -144,7 +144,7 @@ public sealed class PhotoApi
             var stores = await _front.Directory.ListStoresAsync(context.RequestAborted);
             return Results.Json(new
             {
-                Stores = stores.Select(s => new { Store = s.Store.ToString(), s.IsAlive, s.FreeBytes, s.Volumes }),
+                Stores = stores.Select(s => new { Store = s.Store.ToString(), s.IsAlive, s.IsDown, s.FreeBytes, s.Volumes }),
                 Volumes = volumes.Select(v => new
                 {
                     v.VolumeId,
@@ -152,7 +152,15 @@ public sealed class PhotoApi
                     ReadOnlyReason = v.ReadOnlyReason.ToString(),
                     v.FreeBytes,
                     v.UploadsAssigned,
-                    Replicas = v.Replicas.Select(r => new { Store = r.Store.ToString(), r.SizeBytes, r.Healthy, r.Corrupt }),
+                    Replicas = v.Replicas.Select(r => new
+                    {
+                        Store = r.Store.ToString(),
+                        r.SizeBytes,
+                        r.Healthy,
+                        r.Corrupt,
+                        r.Repairing,
+                        RepairSource = r.Repairing ? r.RepairSource.ToString() : null,
+                    }),
                 }),
             });
         }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using PhotoStore;
 
@@ -27,12 +28,18 @@ using var loggerFactory = LoggerFactory.Create(builder => builder
     .AddSimpleConsole(o => o.SingleLine = true)
     .SetMinimumLevel(LogLevel.Warning)
     .AddFilter("Cluster.Core.TcpTransport", LogLevel.Error));
+// Ctrl+C and SIGTERM (a service manager, or kill) both stop the roles cleanly: volumes write their index checkpoints.
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
     stop.Cancel();
 };
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
 
 return options.Role is null
     ? await Roles.RunLocalAsync(options, loggerFactory, stop.Token)

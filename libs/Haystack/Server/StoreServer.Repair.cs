@@ -72,6 +72,10 @@ public sealed partial class StoreServer
                     continue;
                 }
             }
+            catch (RepairFailedException exception) when (exception.Waiting)
+            {
+                Log.RepairWaiting(_logger, Id, next.VolumeId, next.Source);
+            }
             catch (Exception exception) when (exception is RepairFailedException or TimeoutException or IOException or InvalidOperationException or ObjectDisposedException or ArgumentException)
             {
                 Log.RepairFailed(_logger, exception, Id, next.VolumeId, next.Source);
@@ -196,7 +200,7 @@ public sealed partial class StoreServer
             var page = await AskSourceAsync<StoreListResponse>(volume.VolumeId, source, request, cancellationToken);
             if (page.Status != StoreStatus.Ok)
             {
-                throw new RepairFailedException(volume.VolumeId, source, $"{page.Status}: {page.Message}");
+                throw new RepairFailedException(volume.VolumeId, source, $"{page.Status}: {page.Message}", waiting: page.Status == StoreStatus.Unavailable);
             }
 
             foreach (var entry in page.Entries)
@@ -257,7 +261,7 @@ public sealed partial class StoreServer
         var answer = await AskSourceAsync<StoreResponse>(volume.VolumeId, source, new StoreCopyRequest { VolumeId = volume.VolumeId, Needles = [.. batch] }, cancellationToken);
         if (answer.Status != StoreStatus.Ok)
         {
-            throw new RepairFailedException(volume.VolumeId, source, $"{answer.Status}: {answer.Message}");
+            throw new RepairFailedException(volume.VolumeId, source, $"{answer.Status}: {answer.Message}", waiting: answer.Status == StoreStatus.Unavailable);
         }
 
         // Every needle is checked as it arrives, exactly as a read checks it: a repair never spreads damage.
@@ -432,10 +436,11 @@ public sealed partial class StoreServer
     {
         lock (_gate)
         {
-            // Copies carry no cookie check, so only the Store the Directory named as the repair's target gets them.
+            // Copies carry no cookie check, so only the Store the Directory named as the repair's target gets them. The target
+            // usually hears of its repair a heartbeat before this Store does, hence "unavailable": ask again later.
             if (!_copyGrants.Contains((volumeId, from)))
             {
-                return new StoreResponse { Status = StoreStatus.Failed, Message = $"{Id} was not told to serve a repair of volume {volumeId} to {from}." };
+                return new StoreResponse { Status = StoreStatus.Unavailable, Message = $"{Id} has not been told to serve a repair of volume {volumeId} to {from}." };
             }
 
             return _volumes.ContainsKey(volumeId) ? null : Unknown(volumeId);
