@@ -39,13 +39,13 @@ public sealed partial class PhysicalVolume
 
         try
         {
-            var buffer = new byte[location.Length];
+            var buffer = GC.AllocateUninitializedArray<byte>(location.Length);
             var read = await file.Handle.ReadAsync(location.Offset, buffer, cancellationToken);
-            string? reason = $"short read of {read} of {buffer.Length} bytes";
+            string? reason = null;
             var header = read == buffer.Length ? NeedleFormat.Verify(buffer, out reason) : null;
             if (header is null || header.Value.Key != key || header.Value.AlternateKey != alternateKey)
             {
-                reason ??= "the needle at the indexed offset has another key";
+                reason = read != buffer.Length ? $"short read of {read} of {buffer.Length} bytes" : reason ?? "the needle at the indexed offset has another key";
                 throw report ? ReportCorruption(location.Offset, reason) : new NeedleCorruptException(FileName, location.Offset, reason);
             }
 

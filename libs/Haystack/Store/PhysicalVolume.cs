@@ -130,13 +130,15 @@ public sealed partial class PhysicalVolume : IAsyncDisposable
 
         try
         {
-            var buffer = new byte[location.Length];
+            // Uninitialised: the read overwrites every byte, and a short read is refused below before any byte is used. Zeroing
+            // tens of kilobytes per read would cost about as much as copying them out of the page cache.
+            var buffer = GC.AllocateUninitializedArray<byte>(location.Length);
             var read = await file.Handle.ReadAsync(location.Offset, buffer, cancellationToken);
-            string? reason = $"short read of {read} of {buffer.Length} bytes";
+            string? reason = null;
             var header = read == buffer.Length ? NeedleFormat.Verify(buffer, out reason) : null;
             if (header is null || header.Value.Key != key || header.Value.AlternateKey != alternateKey)
             {
-                throw ReportCorruption(location.Offset, reason ?? "the needle at the indexed offset has another key");
+                throw ReportCorruption(location.Offset, read != buffer.Length ? $"short read of {read} of {buffer.Length} bytes" : reason ?? "the needle at the indexed offset has another key");
             }
 
             if (header.Value.IsDeleted)

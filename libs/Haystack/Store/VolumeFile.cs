@@ -6,35 +6,31 @@ namespace Haystack;
 /// An open volume file with a count of reads in flight, so a compaction can retire the old file only
 /// after every read that started on it has finished.
 /// </summary>
+/// <remarks>
+/// Every read passes through here twice, so the count is kept with interlocked operations rather than a lock. Readers are
+/// added under the volume's index lock, before the file is swapped out; the retiring side and the last reader may both see
+/// the count reach zero, and completing the drain twice is harmless.
+/// </remarks>
 internal sealed class VolumeFile(IStorageFile handle)
 {
-    private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _drained = new();
     private int _readers;
-    private bool _retired;
-    private TaskCompletionSource? _drained;
+    private int _retired;
 
     public IStorageFile Handle { get; } = handle;
 
     public void AddReader()
     {
-        lock (_gate)
-        {
-            Invariant.Check(!_retired, "A retired volume file takes no new readers.");
-            _readers++;
-        }
+        Interlocked.Increment(ref _readers);
+        Invariant.Check(Volatile.Read(ref _retired) == 0, "A retired volume file takes no new readers.");
     }
 
     public ValueTask ReleaseReaderAsync()
     {
-        lock (_gate)
+        // The decrement is a full fence, so a retirement that saw readers left is seen here.
+        if (Interlocked.Decrement(ref _readers) == 0 && Volatile.Read(ref _retired) != 0)
         {
-            _readers--;
-            if (_readers > 0 || !_retired)
-            {
-                return ValueTask.CompletedTask;
-            }
-
-            _drained?.TrySetResult();
+            _drained.TrySetResult();
         }
 
         return ValueTask.CompletedTask;
@@ -43,22 +39,14 @@ internal sealed class VolumeFile(IStorageFile handle)
     /// <summary>Takes no new readers, waits for the current ones, then closes the handle.</summary>
     public async Task RetireAsync()
     {
-        Task wait;
-        lock (_gate)
+        // The exchange is a full fence, so a reader that decrements after this read of the count sees the flag.
+        Interlocked.Exchange(ref _retired, 1);
+        if (Volatile.Read(ref _readers) == 0)
         {
-            _retired = true;
-            if (_readers == 0)
-            {
-                wait = Task.CompletedTask;
-            }
-            else
-            {
-                _drained = new TaskCompletionSource();
-                wait = _drained.Task;
-            }
+            _drained.TrySetResult();
         }
 
-        await wait;
+        await _drained.Task;
         await Handle.DisposeAsync();
     }
 }
