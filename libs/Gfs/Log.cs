@@ -1,4 +1,3 @@
-using Cluster.Core;
 using Microsoft.Extensions.Logging;
 
 namespace Gfs;
@@ -8,37 +7,4 @@ internal static partial class Log
 {
     [LoggerMessage(EventId = 4000, Level = LogLevel.Error, Message = "Chunk {Handle}: block {Block} failed its checksum in '{FileName}'")]
     public static partial void BlockCorrupt(ILogger logger, ulong handle, int block, string fileName);
-
-    [LoggerMessage(EventId = 4200, Level = LogLevel.Information, Message = "Master node {Node} leads in term {Term}; learning chunk locations from heartbeats")]
-    public static partial void MasterLeading(ILogger logger, NodeId node, ulong term);
-
-    [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Chunkserver {Server} joined (rack '{Rack}')")]
-    public static partial void ChunkserverJoined(ILogger logger, NodeId server, string rack);
-
-    [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "Chunkserver {Server} sent no heartbeat for {Timeout}; its replicas no longer count")]
-    public static partial void ChunkserverDead(ILogger logger, NodeId server, TimeSpan timeout);
-
-    [LoggerMessage(EventId = 4203, Level = LogLevel.Warning, Message = "Replica of chunk {Handle} on {Server} is stale (version {Version}, current {Current}); deleting it")]
-    public static partial void StaleReplica(ILogger logger, ulong handle, NodeId server, ulong version, ulong current);
-
-    [LoggerMessage(EventId = 4204, Level = LogLevel.Error, Message = "Replica of chunk {Handle} on {Server} reports version {Version}, above the master's {Current}; ignoring it")]
-    public static partial void ReplicaAhead(ILogger logger, ulong handle, NodeId server, ulong version, ulong current);
-
-    [LoggerMessage(EventId = 4205, Level = LogLevel.Warning, Message = "A client reported the replica of chunk {Handle} on {Server} as bad")]
-    public static partial void BadReplicaReported(ILogger logger, ulong handle, NodeId server);
-
-    [LoggerMessage(EventId = 4206, Level = LogLevel.Information, Message = "Chunk {Handle} re-replicated from {Source} to {Target}")]
-    public static partial void ChunkReReplicated(ILogger logger, ulong handle, NodeId source, NodeId target);
-
-    [LoggerMessage(EventId = 4207, Level = LogLevel.Warning, Message = "Cloning chunk {Handle} to {Target} from {Source} failed: {Reason}")]
-    public static partial void CloneFailed(ILogger logger, ulong handle, NodeId target, NodeId source, string reason);
-
-    [LoggerMessage(EventId = 4208, Level = LogLevel.Error, Message = "Chunk {Handle} (version {Version}) has no live replica")]
-    public static partial void ChunkLost(ILogger logger, ulong handle, ulong version);
-
-    [LoggerMessage(EventId = 4209, Level = LogLevel.Information, Message = "Garbage collection reclaimed {Chunks} chunks of deleted files")]
-    public static partial void TrashReclaimed(ILogger logger, long chunks);
-
-    [LoggerMessage(EventId = 4210, Level = LogLevel.Information, Message = "Chunk {Handle} shared by a snapshot was copied to chunk {Copy} before a write to '{Path}'")]
-    public static partial void ChunkCopiedOnWrite(ILogger logger, ulong handle, ulong copy, string path);
 }
