@@ -24,7 +24,7 @@ public sealed partial class ChunkServer : IAsyncDisposable
     private readonly HashSet<NodeId> _masters;
     private readonly Lock _gate = new();
     private readonly Dictionary<ulong, HeldLease> _leases = [];
-    private readonly Dictionary<ulong, SemaphoreSlim> _chunkGates = [];
+    private readonly Dictionary<ulong, AsyncLock> _chunkGates = [];
     private readonly Dictionary<ulong, (ulong Version, ulong Serial)> _serials = [];
     private readonly SemaphoreSlim _heartbeatGate = new(1, 1);
     private NodeId _leader;
@@ -244,13 +244,13 @@ public sealed partial class ChunkServer : IAsyncDisposable
         }
     }
 
-    private SemaphoreSlim ChunkGate(ulong handle)
+    private AsyncLock ChunkGate(ulong handle)
     {
         lock (_gate)
         {
             if (!_chunkGates.TryGetValue(handle, out var gate))
             {
-                gate = new SemaphoreSlim(1, 1);
+                gate = new AsyncLock();
                 _chunkGates[handle] = gate;
             }
 

@@ -162,7 +162,8 @@ public sealed partial class GfsClient
     {
         lock (_gate)
         {
-            if (_chunks.TryGetValue((path, index), out var cached) && Fresh(cached) && cached.Location.Replicas.Count > 0)
+            // Entries cached by a write do not know the file's chunk count, so a read asks the master.
+            if (_chunks.TryGetValue((path, index), out var cached) && cached.FileChunks > 0 && Fresh(cached) && cached.Location.Replicas.Count > 0)
             {
                 return (cached.Location, index >= cached.FileChunks - 1);
             }
@@ -385,7 +386,7 @@ public sealed partial class GfsClient
             var trustedFor = (long)(location.LeaseRemaining.TotalSeconds / 2 * _time.TimestampFrequency);
             lock (_gate)
             {
-                _chunks[(path, index)] = new CachedChunk(location, taken, taken + trustedFor, index + 1);
+                _chunks[(path, index)] = new CachedChunk(location, taken, taken + trustedFor, 0);
             }
 
             return location;

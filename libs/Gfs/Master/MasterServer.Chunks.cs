@@ -405,13 +405,13 @@ public sealed partial class MasterServer
         LeaseRemaining = _time.GetElapsedTime(_time.GetTimestamp(), lease.Expires),
     };
 
-    private SemaphoreSlim ChunkGate(ulong handle)
+    private AsyncLock ChunkGate(ulong handle)
     {
         lock (_gate)
         {
             if (!_chunkGates.TryGetValue(handle, out var gate))
             {
-                gate = new SemaphoreSlim(1, 1);
+                gate = new AsyncLock();
                 _chunkGates[handle] = gate;
             }
 

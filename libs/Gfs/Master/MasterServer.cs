@@ -33,7 +33,7 @@ public sealed partial class MasterServer : IAsyncDisposable
     private readonly Dictionary<ulong, long> _lengths = [];
     private readonly Dictionary<ulong, LeaseState> _leases = [];
     private readonly Dictionary<ulong, long> _versionBumpedAt = [];
-    private readonly Dictionary<ulong, SemaphoreSlim> _chunkGates = [];
+    private readonly Dictionary<ulong, AsyncLock> _chunkGates = [];
     private readonly HashSet<ulong> _cloning = [];
     private readonly HashSet<ulong> _blocked = [];
     private readonly HashSet<ulong> _reportedLost = [];

@@ -166,6 +166,13 @@ public sealed class MasterStateMachine : IStateMachine
         }
     }
 
+    /// <summary>A file's chunks with their versions as applied here, for tests and tools (empty for a directory or a missing path).</summary>
+    internal IReadOnlyList<ChunkVersion> LookupForTests(string path)
+    {
+        var result = QueryLocal(new MasterCommand { Op = MasterOp.Lookup, Path = path });
+        return result.Chunks;
+    }
+
     private static bool TryDecode(ReadOnlyMemory<byte> bytes, out MasterCommand command)
     {
         command = null!;
