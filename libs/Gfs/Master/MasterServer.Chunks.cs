@@ -170,12 +170,26 @@ public sealed partial class MasterServer
             }
         }
 
+        LeaseState? replaced = null;
         lock (_gate)
         {
-            if (_leases.TryGetValue(handle, out var lease) && lease.Version == version && _time.GetTimestamp() < lease.Expires && IsLive(lease.Primary))
+            if (_leases.TryGetValue(handle, out var lease) && lease.Version == version && _time.GetTimestamp() < lease.Expires)
             {
-                return new MasterResponse { Chunks = [LocateWithLease(index, handle, version, lease)], ChunkSize = _options.ChunkSize };
+                var locations = LocationsOf(handle);
+                if (lease.Replicas.All(r => IsLive(r) && locations.Contains(r)))
+                {
+                    return new MasterResponse { Chunks = [LocateWithLease(index, handle, version, lease)], ChunkSize = _options.ChunkSize };
+                }
+
+                replaced = lease;
             }
+        }
+
+        if (replaced is not null)
+        {
+            // A replica of the lease is gone: mutations under this version would now skip it, and it could come back looking
+            // current. End the lease; the new one below bumps the version past the lost replica.
+            await RevokeLeaseAsync(handle, cancellationToken);
         }
 
         if (Settling)
@@ -226,7 +240,7 @@ public sealed partial class MasterServer
                 continue;
             }
 
-            var lease = new LeaseState(primary, newVersion, sent + (long)(_options.LeaseDuration.TotalSeconds * _time.TimestampFrequency));
+            var lease = new LeaseState(primary, newVersion, sent + (long)(_options.LeaseDuration.TotalSeconds * _time.TimestampFrequency), current2);
             lock (_gate)
             {
                 _leases[handle] = lease;
@@ -401,6 +415,7 @@ public sealed partial class MasterServer
 
     private ChunkLocation LocateWithLease(int index, ulong handle, ulong version, LeaseState lease) => Locate(index, new ChunkVersion(handle, version)) with
     {
+        Replicas = [.. lease.Replicas.Select(r => r.Value)],
         Primary = lease.Primary.Value,
         LeaseRemaining = _time.GetElapsedTime(_time.GetTimestamp(), lease.Expires),
     };

@@ -107,12 +107,6 @@ public sealed partial class MasterServer
                         revoked.Add(claim);
                     }
                 }
-                else if (claim.Version == currentVersion && currentVersion != 0 && LocationsOf(claim.Handle).Contains(from))
-                {
-                    // A lease granted by an earlier master at the current version: adopt it rather than wait for it to run out.
-                    _leases[claim.Handle] = new LeaseState(from, claim.Version, leaseEnd);
-                    extended.Add(claim);
-                }
                 else
                 {
                     revoked.Add(claim);

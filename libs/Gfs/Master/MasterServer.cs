@@ -16,8 +16,9 @@ namespace Gfs;
 /// <para>Persistent metadata goes through the Raft log before any chunkserver or client hears of it: a chunk's version is
 /// bumped in the log before the replicas are told and before the primary gets its lease, so a replica that misses the bump is
 /// recognised as stale by every later master. Chunk locations and leases are soft state, rebuilt by a new leader from
-/// heartbeats during <see cref="MasterOptions.SettleTime"/>; a primary reporting a lease at the current version is adopted, so
-/// mutations continue across a master fail-over without waiting for old leases to run out.</para>
+/// heartbeats during <see cref="MasterOptions.SettleTime"/>. Leases of an earlier master are not adopted: the new master
+/// revokes them and grants afresh with a version bump, which fences off the old primary (replicas at the new version refuse
+/// it) without waiting for its lease to run out, and leaves any replica it cannot reach at an older, stale version.</para>
 /// <para>Thread-safe.</para>
 /// </remarks>
 public sealed partial class MasterServer : IAsyncDisposable
