@@ -16,7 +16,7 @@ public sealed partial class MasterServer
         var file = await QueryAsync(new MasterCommand { Op = MasterOp.Lookup, Path = request.Path }, cancellationToken);
         if (file.Code != GfsErrorCode.None || file.IsDirectory)
         {
-            return new MasterResponse { Code = file.Code, Message = file.Message, IsDirectory = file.IsDirectory, Names = [], ChunkCount = (int)file.Count };
+            return new MasterResponse { Code = file.Code, Message = file.Message, IsDirectory = file.IsDirectory, ChunkCount = (int)file.Count, ChunkSize = _options.ChunkSize };
         }
 
         var count = file.Chunks.Count;
