@@ -124,7 +124,7 @@ public sealed partial class ChunkStore : IAsyncDisposable
                 if (!_chunks.TryGetValue(handle, out existing))
                 {
                     created = NewChunk(handle);
-                    var entered = created.Gate.Wait(0, CancellationToken.None);
+                    var entered = created.Gate.TryEnter();
                     Invariant.Check(entered, "a new chunk's gate is free");
                     _chunks.Add(handle, created);
                 }

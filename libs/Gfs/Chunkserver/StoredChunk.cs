@@ -19,7 +19,7 @@ internal sealed class StoredChunk(ulong handle, string dataName, string journalN
     public string TemporaryName { get; } = temporaryName;
 
     /// <summary>Serialises every operation on this chunk (GFS applies mutations to a chunk in one serial order anyway).</summary>
-    public SemaphoreSlim Gate { get; } = new(1, 1);
+    public AsyncLock Gate { get; } = new();
 
     public IStorageFile? Data { get; set; }
 

@@ -1,7 +1,7 @@
 using Cluster.Core;
 using Gfs.Tests.Infrastructure;
 
-namespace Gfs.Tests.Cluster;
+namespace Gfs.Tests.EndToEnd;
 
 /// <summary>Writes, reads and record appends through the whole system: master group, chunkservers and client.</summary>
 public sealed class ReadWriteTests

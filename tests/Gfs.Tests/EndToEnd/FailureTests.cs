@@ -1,8 +1,8 @@
 using Cluster.Core;
 using Gfs.Tests.Infrastructure;
-using static Gfs.Tests.Cluster.ReadWriteTests;
+using static Gfs.Tests.EndToEnd.ReadWriteTests;
 
-namespace Gfs.Tests.Cluster;
+namespace Gfs.Tests.EndToEnd;
 
 /// <summary>Chunkserver, master and disk failures during mutations: nothing acknowledged is lost and nothing stale is served.</summary>
 public sealed class FailureTests

@@ -1,7 +1,7 @@
 using Gfs.Tests.Infrastructure;
-using static Gfs.Tests.Cluster.ReadWriteTests;
+using static Gfs.Tests.EndToEnd.ReadWriteTests;
 
-namespace Gfs.Tests.Cluster;
+namespace Gfs.Tests.EndToEnd;
 
 /// <summary>Namespace operations, snapshots and garbage collection through the master group.</summary>
 public sealed class NamespaceTests
