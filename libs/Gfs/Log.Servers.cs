@@ -53,4 +53,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "Chunkserver {Server}: an operation on chunk {Handle} failed in the store")]
     public static partial void StoreOperationFailed(ILogger logger, Exception exception, NodeId server, ulong handle);
+
+    [LoggerMessage(EventId = 4211, Level = LogLevel.Information, Message = "Rebalancing moved the replica of chunk {Handle} from {Source} to {Target}")]
+    public static partial void ReplicaMoved(ILogger logger, ulong handle, NodeId source, NodeId target);
 }

@@ -33,6 +33,9 @@ public sealed class MasterOptions
     /// <summary>Default <see cref="MaxConcurrentClones"/>.</summary>
     public const int DefaultMaxConcurrentClones = 4;
 
+    /// <summary>Default <see cref="RebalanceThreshold"/>: ten percentage points above the mean utilisation.</summary>
+    public const double DefaultRebalanceThreshold = 0.10;
+
     /// <summary>Default <see cref="ChunkserverRpcTimeout"/>.</summary>
     public static readonly TimeSpan DefaultChunkserverRpcTimeout = TimeSpan.FromSeconds(10);
 
@@ -69,6 +72,13 @@ public sealed class MasterOptions
     /// <summary>How many re-replications run at once (the paper throttles cloning so it does not swamp client traffic).</summary>
     public int MaxConcurrentClones { get; init; } = DefaultMaxConcurrentClones;
 
+    /// <summary>
+    /// Rebalancing (§4.3) moves a replica off a chunkserver whose utilisation (used over capacity) is more than this above the
+    /// mean of the live chunkservers, onto the least utilised one, one chunk per maintenance round while nothing needs
+    /// re-replication. Zero or more; at or above 1 it never moves anything.
+    /// </summary>
+    public double RebalanceThreshold { get; init; } = DefaultRebalanceThreshold;
+
     /// <summary>How long the master waits for a chunkserver to answer a command.</summary>
     public TimeSpan ChunkserverRpcTimeout { get; init; } = DefaultChunkserverRpcTimeout;
 
@@ -94,6 +104,11 @@ public sealed class MasterOptions
         if (MaxConcurrentClones < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxConcurrentClones), MaxConcurrentClones, "MaxConcurrentClones must be at least 1.");
+        }
+
+        if (!(RebalanceThreshold >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RebalanceThreshold), RebalanceThreshold, "RebalanceThreshold must be zero or more.");
         }
 
         Positive(LeaseDuration, nameof(LeaseDuration));

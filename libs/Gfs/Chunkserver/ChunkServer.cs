@@ -30,6 +30,9 @@ public sealed partial class ChunkServer : IAsyncDisposable
     private NodeId _leader;
     private int _masterCursor;
     private ITimer? _heartbeat;
+    private ITimer? _scrubber;
+    private ulong _scrubCursor;
+    private int _scrubbing;
     private int _disposed;
 
     private ChunkServer(ChunkServerOptions options, ChunkStore store, MessageBus bus, TimeProvider time, ILogger logger)
@@ -82,6 +85,11 @@ public sealed partial class ChunkServer : IAsyncDisposable
         bus.OnRequest<ApplyMutationRequest, ChunkResponse>(server.HandleApplyAsync);
         bus.OnRequest<ReadChunkRequest, ReadChunkResponse>(server.HandleReadAsync);
         server._heartbeat = time.CreateTimer(_ => _ = server.HeartbeatAsync(), null, TimeSpan.Zero, options.HeartbeatInterval);
+        if (options.ScrubInterval > TimeSpan.Zero)
+        {
+            server._scrubber = time.CreateTimer(_ => _ = server.ScrubNextAsync(), null, options.ScrubInterval, options.ScrubInterval);
+        }
+
         return server;
     }
 
@@ -96,6 +104,67 @@ public sealed partial class ChunkServer : IAsyncDisposable
         if (_heartbeat is not null)
         {
             await _heartbeat.DisposeAsync();
+        }
+
+        if (_scrubber is not null)
+        {
+            await _scrubber.DisposeAsync();
+        }
+    }
+
+    /// <summary>Verifies every block of the next chunk in handle order that holds no lease; a failure marks it corrupt, which the next heartbeat reports.</summary>
+    /// <returns>The chunk verified and the first corrupt block (-1 when it is sound), or null when there was nothing to verify.</returns>
+    public async Task<(ulong Handle, long CorruptBlock)?> ScrubNextAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _disposed) != 0 || Interlocked.Exchange(ref _scrubbing, 1) != 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            ulong handle;
+            lock (_gate)
+            {
+                var candidates = _store.List().Where(c => !c.IsCorrupt && !_leases.ContainsKey(c.Handle)).Select(c => c.Handle).Order().ToList();
+                if (candidates.Count == 0)
+                {
+                    return null;
+                }
+
+                handle = candidates.FirstOrDefault(h => h > _scrubCursor, candidates[0]);
+                _scrubCursor = handle;
+            }
+
+            var gate = ChunkGate(handle);
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                var corrupt = await _store.VerifyAsync(handle, cancellationToken);
+                if (corrupt >= 0)
+                {
+                    Log.ReadFoundCorruption(_logger, Id, handle, corrupt);
+                }
+
+                return (handle, corrupt);
+            }
+            catch (ChunkNotFoundException)
+            {
+                return null;
+            }
+            catch (ChunkCorruptException exception)
+            {
+                Log.ReadFoundCorruption(_logger, Id, handle, exception.BlockIndex);
+                return (handle, exception.BlockIndex);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _scrubbing, 0);
         }
     }
 

@@ -11,6 +11,9 @@ public sealed class ChunkServerOptions
     /// <summary>Default <see cref="RpcTimeout"/>.</summary>
     public static readonly TimeSpan DefaultRpcTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>Default <see cref="ScrubInterval"/>.</summary>
+    public static readonly TimeSpan DefaultScrubInterval = TimeSpan.FromSeconds(10);
+
     /// <summary>Default <see cref="CapacityBytes"/>: 1 TiB.</summary>
     public const long DefaultCapacityBytes = 1L << 40;
 
@@ -41,6 +44,13 @@ public sealed class ChunkServerOptions
     /// <summary>The most bytes one read answer carries (clones read a chunk in pieces of this size).</summary>
     public int ReadPieceBytes { get; init; } = DefaultReadPieceBytes;
 
+    /// <summary>
+    /// How often the chunkserver verifies the checksums of one whole chunk that no mutation touched lately (§5.2: scanning
+    /// inactive chunks finds corruption in rarely read data); the chunks are taken in turn. <see cref="TimeSpan.Zero"/> turns
+    /// scrubbing off.
+    /// </summary>
+    public TimeSpan ScrubInterval { get; init; } = DefaultScrubInterval;
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="ArgumentException">A setting is missing or out of range; the message names it.</exception>
     public void Validate()
@@ -64,6 +74,11 @@ public sealed class ChunkServerOptions
         if (RpcTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(RpcTimeout), RpcTimeout, "RpcTimeout must be positive.");
+        }
+
+        if (ScrubInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ScrubInterval), ScrubInterval, "ScrubInterval must not be negative.");
         }
 
         if (PushBufferBytes <= 0)

@@ -273,6 +273,11 @@ public sealed partial class MasterServer
 
         if (copied.Created)
         {
+            lock (_gate)
+            {
+                _versionBumpedAt[copied.Handle] = _time.GetTimestamp();
+            }
+
             // §3.4: each chunkserver holding the chunk copies it locally (no data crosses the network).
             var answers = await Task.WhenAll(sources.Select(s => CommandAsync(s, new ChunkCommand { Kind = ChunkCommandKind.CopyLocal, Handle = handle, NewHandle = copied.Handle, Version = copied.Version }, cancellationToken)));
             lock (_gate)
@@ -297,6 +302,12 @@ public sealed partial class MasterServer
     private async Task PlaceNewChunkAsync(ulong handle, ulong version, CancellationToken cancellationToken)
     {
         var targets = ChooseServers(_options.ReplicationFactor, []);
+        lock (_gate)
+        {
+            // Heartbeats sent before the replicas exist must not be read as "gone".
+            _versionBumpedAt[handle] = _time.GetTimestamp();
+        }
+
         var answers = await Task.WhenAll(targets.Select(t => CommandAsync(t, new ChunkCommand { Kind = ChunkCommandKind.Create, Handle = handle, Version = version }, cancellationToken)));
         lock (_gate)
         {

@@ -49,8 +49,20 @@ public sealed partial class MasterServer
             server.LastSeen = received;
             server.RecentPlacements = 0;
 
+            if (_pendingDeletes.Remove(from, out var moved))
+            {
+                // Replicas moved away by rebalancing: no longer locations, now garbage on this server.
+                delete.AddRange(moved);
+            }
+
             foreach (var report in heartbeat.Chunks)
             {
+                if ((moved is not null && moved.Contains(report.Handle)) || _cloning.Contains(report.Handle))
+                {
+                    // Moved away, or a copy in progress (written at version 0 until complete): not judged now.
+                    continue;
+                }
+
                 if (!StateMachine.TryGetChunk(report.Handle, out var version, out _))
                 {
                     // §4.4: a replica of no file (deleted and reclaimed, or a failed creation) is garbage.
@@ -88,6 +100,18 @@ public sealed partial class MasterServer
                 else if (report.Version > version)
                 {
                     Log.ReplicaAhead(_logger, report.Handle, from, report.Version, version);
+                }
+            }
+
+            // The report is the whole truth about this server (§4.5: the master does not persist locations): a replica it no
+            // longer lists is gone, unless a version bump or a copy may have overtaken the report.
+            var listed = heartbeat.Chunks.Select(c => c.Handle).ToHashSet();
+            foreach (var (handle, servers) in _locations)
+            {
+                if (servers.Contains(from) && !listed.Contains(handle) && !_cloning.Contains(handle)
+                    && !(_versionBumpedAt.TryGetValue(handle, out var bumped) && received - bumped < bumpGrace))
+                {
+                    RemoveLocation(handle, from);
                 }
             }
 

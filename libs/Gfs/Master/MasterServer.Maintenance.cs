@@ -16,7 +16,11 @@ public sealed partial class MasterServer
         try
         {
             ForgetDeadChunkservers();
-            StartReReplication();
+            if (!StartReReplication())
+            {
+                StartRebalancing();
+            }
+
             await CollectGarbageAsync();
         }
         catch (Exception exception) when (exception is NotLeaderException or ProposalOutcomeUnknownException or ProposalRejectedException or ObjectDisposedException or RaftNodeFaultedException or StateMachineFaultedException or InvalidOperationException)
@@ -59,7 +63,8 @@ public sealed partial class MasterServer
     /// §4.3: chunks below the replication factor are cloned, fewest replicas first and chunks a client is waiting for ahead of
     /// the rest, at most <see cref="MasterOptions.MaxConcurrentClones"/> at a time.
     /// </summary>
-    private void StartReReplication()
+    /// <returns>Whether any chunk is below the replication factor (rebalancing waits until none is).</returns>
+    private bool StartReReplication()
     {
         var chunks = StateMachine.AllChunks();
         List<(ChunkVersion Chunk, int Replicas, bool Blocked)> needy;
@@ -93,17 +98,71 @@ public sealed partial class MasterServer
             {
                 if (_cloning.Count >= _options.MaxConcurrentClones)
                 {
-                    return;
+                    return true;
                 }
 
                 _cloning.Add(chunk.Handle);
             }
 
-            _ = CloneAsync(chunk);
+            _ = CloneAsync(chunk, target: null, moveFrom: null);
+        }
+
+        return needy.Any(c => c.Replicas > 0);
+    }
+
+    /// <summary>
+    /// §4.3: moves one replica from the most utilised chunkserver, if it is more than <see cref="MasterOptions.RebalanceThreshold"/>
+    /// above the mean, to the least utilised one that lacks the chunk; the moved-from replica is deleted by its next heartbeat
+    /// only once the copy is current, so the chunk never drops below the replication factor.
+    /// </summary>
+    private void StartRebalancing()
+    {
+        NodeId from;
+        NodeId to;
+        ChunkVersion chunk;
+        lock (_gate)
+        {
+            if (_cloning.Count > 0)
+            {
+                return;
+            }
+
+            var live = _servers.Values.Where(s => IsLive(s.Id) && s.CapacityBytes > 0).ToList();
+            if (live.Count < 2)
+            {
+                return;
+            }
+
+            var mean = live.Average(s => s.Utilization);
+            var fullest = live.OrderByDescending(s => s.Utilization).ThenBy(s => s.Id.Value).First();
+            if (fullest.Utilization - mean <= _options.RebalanceThreshold)
+            {
+                return;
+            }
+
+            var candidates = _locations
+                .Where(l => l.Value.Contains(fullest.Id) && !_leases.ContainsKey(l.Key))
+                .Select(l => l.Key)
+                .Order()
+                .ToList();
+            foreach (var handle in candidates)
+            {
+                var holders = _locations[handle];
+                var target = live.Where(s => !holders.Contains(s.Id) && s.Utilization < mean).OrderBy(s => s.Utilization).ThenBy(s => s.Id.Value).FirstOrDefault();
+                if (target is null || !StateMachine.TryGetChunk(handle, out var version, out _))
+                {
+                    continue;
+                }
+
+                (from, to, chunk) = (fullest.Id, target.Id, new ChunkVersion(handle, version));
+                _cloning.Add(handle);
+                _ = CloneAsync(chunk, to, from);
+                return;
+            }
         }
     }
 
-    private async Task CloneAsync(ChunkVersion chunk)
+    private async Task CloneAsync(ChunkVersion chunk, NodeId? target, NodeId? moveFrom)
     {
         try
         {
@@ -120,7 +179,7 @@ public sealed partial class MasterServer
                 }
 
                 var sources = ReplicasOf(chunk.Handle);
-                var targets = ChooseServers(1, sources);
+                var targets = target is { } chosen ? (sources.Contains(chosen) ? [] : [chosen]) : ChooseServers(1, sources);
                 if (sources.Count == 0 || targets.Count == 0)
                 {
                     return;
@@ -137,8 +196,20 @@ public sealed partial class MasterServer
                 {
                     if (StateMachine.TryGetChunk(chunk.Handle, out var now, out _) && now == version)
                     {
-                        LocationsOf(chunk.Handle).Add(targets[0]);
+                        var locations = LocationsOf(chunk.Handle);
+                        locations.Add(targets[0]);
                         _blocked.Remove(chunk.Handle);
+                        if (moveFrom is { } old && locations.Count > _options.ReplicationFactor && locations.Remove(old))
+                        {
+                            if (!_pendingDeletes.TryGetValue(old, out var pending))
+                            {
+                                pending = [];
+                                _pendingDeletes[old] = pending;
+                            }
+
+                            pending.Add(chunk.Handle);
+                            Log.ReplicaMoved(_logger, chunk.Handle, old, targets[0]);
+                        }
                     }
                 }
 

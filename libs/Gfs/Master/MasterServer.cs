@@ -38,6 +38,7 @@ public sealed partial class MasterServer : IAsyncDisposable
     private readonly HashSet<ulong> _cloning = [];
     private readonly HashSet<ulong> _blocked = [];
     private readonly HashSet<ulong> _reportedLost = [];
+    private readonly Dictionary<NodeId, HashSet<ulong>> _pendingDeletes = [];
     private ITimer? _maintenance;
     private long _leaderSince;
     private bool _isLeader;
@@ -156,6 +157,7 @@ public sealed partial class MasterServer : IAsyncDisposable
                 _versionBumpedAt.Clear();
                 _blocked.Clear();
                 _reportedLost.Clear();
+                _pendingDeletes.Clear();
                 Volatile.Write(ref _leaderSince, _time.GetTimestamp());
                 Log.MasterLeading(_logger, Node.Id, change.Term);
             }

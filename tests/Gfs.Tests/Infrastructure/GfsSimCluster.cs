@@ -15,8 +15,9 @@ public sealed class GfsSimCluster
     private readonly Dictionary<NodeId, MasterSlot> _masters = [];
     private readonly Dictionary<NodeId, ChunkServer?> _chunkservers = [];
     private readonly Dictionary<NodeId, GfsClient> _clients = [];
+    private readonly Dictionary<NodeId, MessageBus> _clientBuses = [];
 
-    public GfsSimCluster(ulong seed, int chunkservers = 5, int clients = 1, MasterOptions? master = null)
+    public GfsSimCluster(ulong seed, int chunkservers = 5, int clients = 1, MasterOptions? master = null, long capacityBytes = 64L * 1024 * 1024)
     {
         Simulator = new Simulator(seed, new SimulatorOptions { Network = new NetworkOptions { Registry = GfsMessageTypes.CreateRegistry() } });
         MasterOptions = master ?? FastMaster;
@@ -30,12 +31,17 @@ public sealed class GfsSimCluster
 
         foreach (var id in ChunkserverNodes)
         {
-            AddChunkserver(id);
+            AddChunkserver(id, capacityBytes);
         }
 
         foreach (var id in ClientNodes)
         {
-            Simulator.AddNode(id, env => _clients[id] = new GfsClient(env.CreateMessageBus(), MasterNodes, env.Time, env.Random, FastClient));
+            Simulator.AddNode(id, env =>
+            {
+                var bus = env.CreateMessageBus();
+                _clientBuses[id] = bus;
+                _clients[id] = new GfsClient(bus, MasterNodes, env.Time, env.Random, FastClient);
+            });
         }
     }
 
@@ -71,6 +77,9 @@ public sealed class GfsSimCluster
     public GfsClient Client => _clients[ClientNodes[0]];
 
     public GfsClient ClientOn(NodeId node) => _clients[node];
+
+    /// <summary>The first client node's bus, for hand-made (hostile) requests.</summary>
+    public MessageBus ClientBusForTests() => _clientBuses[ClientNodes[0]];
 
     public ChunkServer? Chunkserver(NodeId id) => _chunkservers[id];
 
@@ -159,7 +168,7 @@ public sealed class GfsSimCluster
         });
     }
 
-    private void AddChunkserver(NodeId id)
+    private void AddChunkserver(NodeId id, long capacityBytes)
     {
         _chunkservers[id] = null;
         var rack = $"rack-{id.Value % 2}";
@@ -171,7 +180,8 @@ public sealed class GfsSimCluster
                 {
                     Masters = MasterNodes,
                     Rack = rack,
-                    CapacityBytes = 64L * 1024 * 1024,
+                    CapacityBytes = capacityBytes,
+                    ScrubInterval = TimeSpan.Zero,
                     HeartbeatInterval = TimeSpan.FromMilliseconds(200),
                     RpcTimeout = TimeSpan.FromMilliseconds(500),
                     ReadPieceBytes = 32 * 1024,
