@@ -10,7 +10,7 @@ public sealed class FailureTests
     [Test]
     public void Appends_survive_a_chunkserver_crash_and_re_replication_restores_three_replicas()
     {
-        Seeds.Run(8, seed =>
+        Seeds.Run(60, seed =>
         {
             var cluster = new GfsSimCluster(seed, chunkservers: 5, clients: 3);
             cluster.WaitForMaster();
@@ -30,7 +30,7 @@ public sealed class FailureTests
     [Test]
     public void Writes_continue_across_a_master_fail_over_and_nothing_acknowledged_is_lost()
     {
-        Seeds.Run(6, seed =>
+        Seeds.Run(40, seed =>
         {
             var cluster = new GfsSimCluster(seed, chunkservers: 4, clients: 2);
             cluster.WaitForMaster();
@@ -46,6 +46,43 @@ public sealed class FailureTests
 
             var records = ReadRecords(cluster, "/log");
             Assert.That(records.Select(r => r.Id), Is.SupersetOf(acknowledged), $"seed {seed}: every acknowledged record is in the file");
+        });
+    }
+
+    [Test]
+    public void Acknowledged_writes_survive_chunkserver_crashes_and_read_back_whole()
+    {
+        Seeds.Run(30, seed =>
+        {
+            var cluster = new GfsSimCluster(seed, chunkservers: 5);
+            cluster.WaitForMaster();
+            var random = new RandomSource(seed);
+            var expected = new byte[(int)GfsSimCluster.ChunkSize * 3];
+            cluster.Run(() => cluster.Client.CreateFileAsync("/w"));
+            cluster.Simulator.Schedule(TimeSpan.FromMilliseconds(200 + (long)(seed % 400)), () => cluster.CrashChunkserver(cluster.ChunkserverNodes[(int)(seed % 5)]));
+            cluster.Simulator.Schedule(TimeSpan.FromMilliseconds(900), () => cluster.CrashChunkserver(cluster.ChunkserverNodes[(int)((seed + 2) % 5)]));
+            cluster.Run(async () =>
+            {
+                for (var i = 0; i < 24; i++)
+                {
+                    var length = 1 + random.Next(40_000);
+                    var offset = random.Next(expected.Length - length);
+                    var data = Pattern((int)(seed * 100) + i, length);
+                    await cluster.Client.WriteAsync("/w", offset, data);
+                    data.CopyTo(expected, offset);
+                }
+            });
+
+            var read = cluster.Run(async () =>
+            {
+                cluster.Client.InvalidateCache();
+                var buffer = new byte[expected.Length];
+                var n = await cluster.Client.ReadAsync("/w", 0, buffer);
+                return buffer[..n];
+            });
+            var end = Array.FindLastIndex(expected, b => b != 0) + 1;
+            Assert.That(read.Length, Is.GreaterThanOrEqualTo(end), $"seed {seed}: the file reaches the last byte written");
+            Assert.That(read[..end], Is.EqualTo(expected[..end]), $"seed {seed}: every acknowledged write reads back");
         });
     }
 
