@@ -16,7 +16,7 @@ namespace Gfs;
 /// of the blocks it changed. The chunk's state is the fold of its records. Past <see cref="ChunkStoreOptions.JournalCompactionBytes"/>
 /// the journal is rewritten as one snapshot record (temporary file, fsync, atomic rename, folder sync).</para>
 /// <para><b>Durability.</b> Every mutation is durable when its task completes, and its cost is:
-/// a write or append at or past the end (the common case) writes the data, fsyncs the data file, appends a record of ~70 bytes
+/// a write or append at or past the end (the common case) writes the data, fsyncs the data file, appends a record of 64 bytes
 /// plus 4 per block and fsyncs the journal — two fsyncs and no folder sync, whatever the size; the record is the commit point, so a
 /// crash before it leaves the data past the old length to be cut off by recovery. An overwrite of acknowledged bytes first appends a
 /// redo record holding the new data and fsyncs the journal, then writes in place and fsyncs the data file — also two fsyncs, but the
@@ -26,7 +26,9 @@ namespace Gfs;
 /// record off the journal's end, write the last record's redo data again, cut the data file to the durable length, delete
 /// leftovers of unfinished creates, deletes and rewrites. Acknowledged data is never lost and unacknowledged data is either
 /// entirely present or entirely absent, so a crash never makes a healthy chunk look corrupt. Damage a crash cannot explain — a
-/// checksum failing on acknowledged data, a damaged record in the middle of a journal — marks the chunk corrupt instead.</para>
+/// checksum failing on acknowledged data, a damaged record in the middle of a journal — marks the chunk corrupt instead. The
+/// one case no checksum can settle: the medium damaging the very last journal record after it was synced looks exactly like a
+/// torn write, so that record (one mutation) is cut; the data it covered then fails verification or is cut with it.</para>
 /// <para><b>Threads.</b> Thread-safe. Operations on different chunks run concurrently; operations on one chunk, reads included,
 /// run one at a time in arrival order. <see cref="List"/> and <see cref="TryGetInfo"/> never wait.</para>
 /// </remarks>

@@ -3,7 +3,7 @@ using Cluster.Core;
 namespace Gfs.Tests.Chunkserver;
 
 /// <summary>
-/// Wraps a storage to count file fsyncs and folder syncs, and optionally to flip one bit of the next read of a data file (a
+/// Wraps a storage to count file fsyncs, folder syncs and renames, and optionally to flip one bit of the next read of a data file (a
 /// transient read error: the stored bytes stay intact).
 /// </summary>
 internal sealed class CountingStorage(IFileStorage inner) : IFileStorage
@@ -11,6 +11,8 @@ internal sealed class CountingStorage(IFileStorage inner) : IFileStorage
     public int FileFlushes { get; private set; }
 
     public int FolderSyncs { get; private set; }
+
+    public int Renames { get; private set; }
 
     /// <summary>When set, the next read of a file whose name ends with ".dat" returns one flipped bit, then this clears.</summary>
     public bool FlipNextDataRead { get; set; }
@@ -26,8 +28,11 @@ internal sealed class CountingStorage(IFileStorage inner) : IFileStorage
 
     public ValueTask DeleteAsync(string name, CancellationToken cancellationToken = default) => inner.DeleteAsync(name, cancellationToken);
 
-    public ValueTask RenameAsync(string sourceName, string destinationName, CancellationToken cancellationToken = default) =>
-        inner.RenameAsync(sourceName, destinationName, cancellationToken);
+    public ValueTask RenameAsync(string sourceName, string destinationName, CancellationToken cancellationToken = default)
+    {
+        Renames++;
+        return inner.RenameAsync(sourceName, destinationName, cancellationToken);
+    }
 
     public ValueTask SyncDirectoryAsync(CancellationToken cancellationToken = default)
     {
