@@ -1,0 +1,59 @@
+using Cluster.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Gfs;
+
+/// <summary>Log messages of the chunkserver (4100s) and the master (4200s).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 4200, Level = LogLevel.Information, Message = "Master node {Node} leads in term {Term}; learning chunk locations from heartbeats")]
+    public static partial void MasterLeading(ILogger logger, NodeId node, ulong term);
+
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Chunkserver {Server} joined (rack '{Rack}')")]
+    public static partial void ChunkserverJoined(ILogger logger, NodeId server, string rack);
+
+    [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "Chunkserver {Server} sent no heartbeat for {Timeout}; its replicas no longer count")]
+    public static partial void ChunkserverDead(ILogger logger, NodeId server, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 4203, Level = LogLevel.Warning, Message = "Replica of chunk {Handle} on {Server} is stale (version {Version}, current {Current}); deleting it")]
+    public static partial void StaleReplica(ILogger logger, ulong handle, NodeId server, ulong version, ulong current);
+
+    [LoggerMessage(EventId = 4204, Level = LogLevel.Error, Message = "Replica of chunk {Handle} on {Server} reports version {Version}, above the master's {Current}; ignoring it")]
+    public static partial void ReplicaAhead(ILogger logger, ulong handle, NodeId server, ulong version, ulong current);
+
+    [LoggerMessage(EventId = 4205, Level = LogLevel.Warning, Message = "A client reported the replica of chunk {Handle} on {Server} as bad")]
+    public static partial void BadReplicaReported(ILogger logger, ulong handle, NodeId server);
+
+    [LoggerMessage(EventId = 4206, Level = LogLevel.Information, Message = "Chunk {Handle} re-replicated from {Source} to {Target}")]
+    public static partial void ChunkReReplicated(ILogger logger, ulong handle, NodeId source, NodeId target);
+
+    [LoggerMessage(EventId = 4207, Level = LogLevel.Warning, Message = "Cloning chunk {Handle} to {Target} from {Source} failed: {Reason}")]
+    public static partial void CloneFailed(ILogger logger, ulong handle, NodeId target, NodeId source, string reason);
+
+    [LoggerMessage(EventId = 4208, Level = LogLevel.Error, Message = "Chunk {Handle} (version {Version}) has no live replica")]
+    public static partial void ChunkLost(ILogger logger, ulong handle, ulong version);
+
+    [LoggerMessage(EventId = 4209, Level = LogLevel.Information, Message = "Garbage collection reclaimed {Chunks} chunks of deleted files")]
+    public static partial void TrashReclaimed(ILogger logger, long chunks);
+
+    [LoggerMessage(EventId = 4210, Level = LogLevel.Information, Message = "Chunk {Handle} shared by a snapshot was copied to chunk {Copy} before a write to '{Path}'")]
+    public static partial void ChunkCopiedOnWrite(ILogger logger, ulong handle, ulong copy, string path);
+
+    [LoggerMessage(EventId = 4100, Level = LogLevel.Warning, Message = "Chunkserver {Server}: no master answered its heartbeat")]
+    public static partial void NoMasterAnswered(ILogger logger, NodeId server);
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Chunkserver {Server} deleted its replica of chunk {Handle} as the master asked")]
+    public static partial void ReplicaDeleted(ILogger logger, NodeId server, ulong handle);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Debug, Message = "Chunkserver {Server} is primary of chunk {Handle} at version {Version}")]
+    public static partial void LeaseGranted(ILogger logger, NodeId server, ulong handle, ulong version);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Error, Message = "Chunkserver {Server}: a read of chunk {Handle} failed the checksum of block {Block}; the replica is marked corrupt")]
+    public static partial void ReadFoundCorruption(ILogger logger, NodeId server, ulong handle, long block);
+
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "Chunkserver {Server}: an operation on chunk {Handle} failed in the store")]
+    public static partial void StoreOperationFailed(ILogger logger, Exception exception, NodeId server, ulong handle);
+
+    [LoggerMessage(EventId = 4211, Level = LogLevel.Information, Message = "Rebalancing moved the replica of chunk {Handle} from {Source} to {Target}")]
+    public static partial void ReplicaMoved(ILogger logger, ulong handle, NodeId source, NodeId target);
+}

@@ -1,0 +1,245 @@
+using Cluster.Core;
+using Raft.Core;
+
+namespace Gfs;
+
+public sealed partial class MasterServer
+{
+    /// <summary>One round of the leading master's background work: dead chunkservers, re-replication, garbage collection.</summary>
+    private async Task MaintainAsync()
+    {
+        if (Volatile.Read(ref _disposed) != 0 || !Node.Status.IsLeader || Settling || Interlocked.Exchange(ref _maintaining, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            ForgetDeadChunkservers();
+            if (!StartReReplication())
+            {
+                StartRebalancing();
+            }
+
+            await CollectGarbageAsync();
+        }
+        catch (Exception exception) when (exception is NotLeaderException or ProposalOutcomeUnknownException or ProposalRejectedException or ObjectDisposedException or RaftNodeFaultedException or StateMachineFaultedException or InvalidOperationException)
+        {
+            // The next round (or the next leader) tries again.
+        }
+        finally
+        {
+            Volatile.Write(ref _maintaining, 0);
+        }
+    }
+
+    private void ForgetDeadChunkservers()
+    {
+        lock (_gate)
+        {
+            foreach (var server in _servers.Values.Where(s => !IsLive(s.Id)).ToList())
+            {
+                _servers.Remove(server.Id);
+                foreach (var (handle, set) in _locations)
+                {
+                    if (set.Remove(server.Id) && _leases.TryGetValue(handle, out var lease) && lease.Primary == server.Id)
+                    {
+                        _leases.Remove(handle);
+                    }
+                }
+
+                Log.ChunkserverDead(_logger, server.Id, _options.ChunkserverTimeout);
+            }
+
+            var now = _time.GetTimestamp();
+            foreach (var handle in _leases.Where(l => l.Value.Expires <= now).Select(l => l.Key).ToList())
+            {
+                _leases.Remove(handle);
+            }
+        }
+    }
+
+    /// <summary>
+    /// §4.3: chunks below the replication factor are cloned, fewest replicas first and chunks a client is waiting for ahead of
+    /// the rest, at most <see cref="MasterOptions.MaxConcurrentClones"/> at a time.
+    /// </summary>
+    /// <returns>Whether any chunk is below the replication factor (rebalancing waits until none is).</returns>
+    private bool StartReReplication()
+    {
+        var chunks = StateMachine.AllChunks();
+        List<(ChunkVersion Chunk, int Replicas, bool Blocked)> needy;
+        lock (_gate)
+        {
+            needy = [.. chunks
+                .Select(c => (Chunk: c, Replicas: _locations.TryGetValue(c.Handle, out var set) ? set.Count(IsLive) : 0, Blocked: _blocked.Contains(c.Handle)))
+                .Where(c => c.Replicas < _options.ReplicationFactor && !_cloning.Contains(c.Chunk.Handle))
+                .OrderBy(c => c.Replicas)
+                .ThenBy(c => c.Blocked ? 0 : 1)
+                .ThenBy(c => c.Chunk.Handle)];
+        }
+
+        foreach (var (chunk, replicas, _) in needy)
+        {
+            if (replicas == 0)
+            {
+                // Version 1 chunks were never written; the next write places them afresh.
+                lock (_gate)
+                {
+                    if (chunk.Version > 1 && _reportedLost.Add(chunk.Handle))
+                    {
+                        Log.ChunkLost(_logger, chunk.Handle, chunk.Version);
+                    }
+                }
+
+                continue;
+            }
+
+            lock (_gate)
+            {
+                if (_cloning.Count >= _options.MaxConcurrentClones)
+                {
+                    return true;
+                }
+
+                _cloning.Add(chunk.Handle);
+            }
+
+            _ = CloneAsync(chunk, target: null, moveFrom: null);
+        }
+
+        return needy.Any(c => c.Replicas > 0);
+    }
+
+    /// <summary>
+    /// §4.3: moves one replica from the most utilised chunkserver, if it is more than <see cref="MasterOptions.RebalanceThreshold"/>
+    /// above the mean, to the least utilised one that lacks the chunk; the moved-from replica is deleted by its next heartbeat
+    /// only once the copy is current, so the chunk never drops below the replication factor.
+    /// </summary>
+    private void StartRebalancing()
+    {
+        NodeId from;
+        NodeId to;
+        ChunkVersion chunk;
+        lock (_gate)
+        {
+            if (_cloning.Count > 0)
+            {
+                return;
+            }
+
+            var live = _servers.Values.Where(s => IsLive(s.Id) && s.CapacityBytes > 0).ToList();
+            if (live.Count < 2)
+            {
+                return;
+            }
+
+            var mean = live.Average(s => s.Utilization);
+            var fullest = live.OrderByDescending(s => s.Utilization).ThenBy(s => s.Id.Value).First();
+            if (fullest.Utilization - mean <= _options.RebalanceThreshold)
+            {
+                return;
+            }
+
+            var candidates = _locations
+                .Where(l => l.Value.Contains(fullest.Id) && !_leases.ContainsKey(l.Key))
+                .Select(l => l.Key)
+                .Order()
+                .ToList();
+            foreach (var handle in candidates)
+            {
+                var holders = _locations[handle];
+                var target = live.Where(s => !holders.Contains(s.Id) && s.Utilization < mean).OrderBy(s => s.Utilization).ThenBy(s => s.Id.Value).FirstOrDefault();
+                if (target is null || !StateMachine.TryGetChunk(handle, out var version, out _))
+                {
+                    continue;
+                }
+
+                (from, to, chunk) = (fullest.Id, target.Id, new ChunkVersion(handle, version));
+                _cloning.Add(handle);
+                _ = CloneAsync(chunk, to, from);
+                return;
+            }
+        }
+    }
+
+    private async Task CloneAsync(ChunkVersion chunk, NodeId? target, NodeId? moveFrom)
+    {
+        try
+        {
+            var gate = ChunkGate(chunk.Handle);
+            await gate.WaitAsync();
+            try
+            {
+                // A primary mutating the chunk while it is copied would leave the copy behind; take the lease back first (the
+                // primary finishes the mutation in flight before it answers). The next write gets a new lease and version.
+                await RevokeLeaseAsync(chunk.Handle, CancellationToken.None);
+                if (!StateMachine.TryGetChunk(chunk.Handle, out var version, out _) || version != chunk.Version)
+                {
+                    return;
+                }
+
+                var sources = ReplicasOf(chunk.Handle);
+                var targets = target is { } chosen ? (sources.Contains(chosen) ? [] : [chosen]) : ChooseServers(1, sources);
+                if (sources.Count == 0 || targets.Count == 0)
+                {
+                    return;
+                }
+
+                var answer = await CommandAsync(targets[0], new ChunkCommand { Kind = ChunkCommandKind.CloneFrom, Handle = chunk.Handle, Version = version, Source = sources[0].Value }, CancellationToken.None);
+                if (answer.Code != GfsErrorCode.None)
+                {
+                    Log.CloneFailed(_logger, chunk.Handle, targets[0], sources[0], answer.Message);
+                    return;
+                }
+
+                lock (_gate)
+                {
+                    if (StateMachine.TryGetChunk(chunk.Handle, out var now, out _) && now == version)
+                    {
+                        var locations = LocationsOf(chunk.Handle);
+                        locations.Add(targets[0]);
+                        _blocked.Remove(chunk.Handle);
+                        if (moveFrom is { } old && locations.Count > _options.ReplicationFactor && locations.Remove(old))
+                        {
+                            if (!_pendingDeletes.TryGetValue(old, out var pending))
+                            {
+                                pending = [];
+                                _pendingDeletes[old] = pending;
+                            }
+
+                            pending.Add(chunk.Handle);
+                            Log.ReplicaMoved(_logger, chunk.Handle, old, targets[0]);
+                        }
+                    }
+                }
+
+                Log.ChunkReReplicated(_logger, chunk.Handle, sources[0], targets[0]);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _cloning.Remove(chunk.Handle);
+            }
+        }
+    }
+
+    /// <summary>§4.4: deleted files older than <see cref="MasterOptions.TrashDelay"/> are reclaimed; their chunks become orphans that heartbeats delete.</summary>
+    private async Task CollectGarbageAsync()
+    {
+        var before = _time.GetUtcNow() - _options.TrashDelay;
+        if (StateMachine.OldestTrashTicks() is { } oldest && oldest <= before.UtcTicks)
+        {
+            var result = await ProposeAsync(new MasterCommand { Op = MasterOp.ReclaimTrash, BeforeTicks = before.UtcTicks }, CancellationToken.None);
+            if (result.Count > 0)
+            {
+                Log.TrashReclaimed(_logger, result.Count);
+            }
+        }
+    }
+}
