@@ -31,6 +31,8 @@ internal sealed class ChubbySide(ChubbyCell cell, byte[] payload) : IServiceSide
 
     public string IdleSessionSettings => "ChubbyClient.ConnectAsync with defaults except LeaseCheckInterval 1 s (a client-side timer); the cell's defaults: 12 s lease, each session's KeepAlive held by the master and answered 2 s before the lease ends, so one logged renewal per session every ~10 s, batched per 100 ms sweep";
 
+    public long LostIdleSessions => _idle.Count(c => c.State != ChubbySessionState.Safe);
+
     public async Task PrepareClientsAsync(int count)
     {
         _clients.AddRange(await Task.WhenAll(Enumerable.Range(0, count).Select(i => cell.ConnectAsync(i))));

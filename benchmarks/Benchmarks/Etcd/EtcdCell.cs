@@ -129,10 +129,10 @@ internal sealed class EtcdCell : IDisposable
         }
     }
 
-    /// <summary>A new gRPC channel (one HTTP/2 connection) to the leader.</summary>
-    public GrpcChannel OpenChannel()
+    /// <summary>A new gRPC channel (one HTTP/2 connection) to the leader, or to member <paramref name="member"/>.</summary>
+    public GrpcChannel OpenChannel(int? member = null)
     {
-        var channel = GrpcChannel.ForAddress(LeaderUrl, new GrpcChannelOptions
+        var channel = GrpcChannel.ForAddress(member is { } m ? _clientUrls[m] : LeaderUrl, new GrpcChannelOptions
         {
             Credentials = ChannelCredentials.Insecure,
             HttpHandler = new SocketsHttpHandler

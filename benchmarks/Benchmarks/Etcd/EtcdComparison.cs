@@ -124,6 +124,11 @@ public static class EtcdComparison
                 }
             }
 
+            if (!quick && peer is EtcdSide leaderOnly)
+            {
+                details["peer_clients_on_all_members"] = await AllMembersAsync(leaderOnly, payload, workloads, plan);
+            }
+
             foreach (var (name, bySide) in runs)
             {
                 var entry = new Dictionary<string, object>();
@@ -170,6 +175,8 @@ public static class EtcdComparison
             {
                 ["ours"] = ((Dictionary<string, object>)idle["ours"])["within_one_core"],
                 ["peer"] = idle["peer"] is Dictionary<string, object> p ? p["within_one_core"] : "not measured",
+                ["ours_leader_cpu_us_per_session_second"] = ((Dictionary<string, object>)idle["ours"])["leader_cpu_us_per_session_second"],
+                ["peer_leader_cpu_us_per_session_second"] = idle["peer"] is Dictionary<string, object> q ? q["leader_cpu_us_per_session_second"] : "not measured",
             };
 
             var lockRatio = peer is null ? 0 : Ratio(runs["lock_pairs"]["ours"], runs["lock_pairs"]["peer"]);
@@ -219,6 +226,34 @@ public static class EtcdComparison
         }
     }
 
+    /// <summary>
+    /// Diagnostic (full run only): the peer's workloads once more with the clients' connections spread over the three members, as
+    /// clientv3's balancer spreads them, instead of all going to the leader; followers then forward each proposal to the leader.
+    /// </summary>
+    private static async Task<Dictionary<string, object>> AllMembersAsync(
+        EtcdSide leaderOnly,
+        byte[] payload,
+        (string Name, Func<IServiceSide, Func<int, CancellationToken, Task>> Operation)[] workloads,
+        Plan plan)
+    {
+        var result = new Dictionary<string, object>
+        {
+            ["note"] = "not part of the ratio: the same workloads with the 8 connections spread over the three members instead of all to the leader",
+        };
+        await using var spread = new EtcdSide(leaderOnly.Cell, payload, Connections, spreadOverMembers: true, ownsCell: false);
+        await spread.PrepareClientsAsync(Clients);
+        foreach (var (name, operation) in workloads)
+        {
+            await ClosedLoop.RunAsync(Clients, operation(spread), plan.Warmup, plan.Warmup);
+            var measurement = await MeasureAsync(spread, operation(spread), plan);
+            Progress($"peer {name,-12} clients on all members: {measurement.Result.PerSecond,8:0} ops/s, p50 {measurement.Result.P50Milliseconds:0.00} ms, " +
+                     $"leader {measurement.LeaderCores:0.00} cores, followers {measurement.FollowerCores:0.00}");
+            result[name] = Summary([measurement]);
+        }
+
+        return result;
+    }
+
     private static async Task<Measurement> MeasureAsync(IServiceSide side, Func<int, CancellationToken, Task> operation, Plan plan)
     {
         CollectGarbage();
@@ -263,17 +298,22 @@ public static class EtcdComparison
             CollectGarbage();
             var read = await ReadCoresAsync(side, window);
             points.Add((step, read.Leader));
-            rows.Add(Row(step, read, side.Leader.ResidentMegabytes(), grown));
+            var row = Row(step, read, side.Leader.ResidentMegabytes(), grown);
+            row["sessions_lost"] = side.LostIdleSessions;
+            rows.Add(row);
             Progress($"{side.Side,-4} idle: {step,7} sessions (added in {grown.TotalSeconds:0.0} s): leader {read.Leader:0.000} cores, followers {read.Followers:0.000}, " +
-                     $"client process {read.Client:0.00}, leader RSS {side.Leader.ResidentMegabytes():0} MiB");
+                     $"client process {read.Client:0.00}, leader RSS {side.Leader.ResidentMegabytes():0} MiB, sessions lost {row["sessions_lost"]}");
         }
 
         var (withinOneCore, how) = WithinOneCore(points, cap);
+        var (slope, intercept) = Fit(points);
         Progress($"{side.Side,-4} idle: within one core: {withinOneCore:0} sessions ({how})");
         return new Dictionary<string, object>
         {
             ["within_one_core"] = Math.Round(withinOneCore),
             ["within_one_core_how"] = how,
+            ["leader_cpu_us_per_session_second"] = Math.Round(slope * 1e6, 3),
+            ["line_reaches_one_core_at"] = slope > 0 ? Math.Round((1.0 - intercept) / slope) : double.PositiveInfinity,
             ["steps"] = rows,
             ["window_s"] = window.TotalSeconds,
             ["settings"] = side.IdleSessionSettings,
@@ -310,13 +350,9 @@ public static class EtcdComparison
             return (under, $"measured: {over.Sessions} sessions took {over.Cores:0.00} cores");
         }
 
-        var n = points.Count;
-        var meanX = points.Average(p => (double)p.Sessions);
-        var meanY = points.Average(p => p.Cores);
-        var slope = points.Sum(p => (p.Sessions - meanX) * (p.Cores - meanY)) / Math.Max(1e-12, points.Sum(p => (p.Sessions - meanX) * (p.Sessions - meanX)));
-        var intercept = meanY - (slope * meanX);
+        var (slope, intercept) = Fit(points);
         var largest = points.Max(p => p.Sessions);
-        if (n < 2 || slope <= 0)
+        if (points.Count < 2 || slope <= 0)
         {
             return (cap ?? largest, $"no growth of CPU with sessions measured up to {largest}; reported {(cap is null ? "the largest step" : "the cell's session limit")}");
         }
@@ -325,10 +361,19 @@ public static class EtcdComparison
         var how = string.Create(CultureInfo.InvariantCulture, $"projected: every step up to {largest} sessions stayed under one core; line {intercept:0.0000} + {slope * 1000:0.000000} cores per 1,000 sessions");
         if (cap is { } limit && projected > limit)
         {
-            return (limit, how + $", projection {projected:0} capped at the cell's session limit (ChubbyServerOptions.MaxSessions)");
+            return (limit, how + string.Create(CultureInfo.InvariantCulture, $"; that line reaches one core at {projected:0} sessions, but a cell with default options refuses sessions past ChubbyServerOptions.MaxSessions ({limit}), so the limit is the cap, not the CPU"));
         }
 
-        return (projected, how);
+        return (projected, how + string.Create(CultureInfo.InvariantCulture, $"; that line reaches one core at {projected:0} sessions"));
+    }
+
+    /// <summary>Least-squares line through the points: cores = intercept + slope × sessions.</summary>
+    private static (double Slope, double Intercept) Fit(List<(int Sessions, double Cores)> points)
+    {
+        var meanX = points.Average(p => (double)p.Sessions);
+        var meanY = points.Average(p => p.Cores);
+        var slope = points.Sum(p => (p.Sessions - meanX) * (p.Cores - meanY)) / Math.Max(1e-12, points.Sum(p => (p.Sessions - meanX) * (p.Sessions - meanX)));
+        return (slope, meanY - (slope * meanX));
     }
 
     private static Dictionary<string, object> Summary(List<Measurement> runs)
@@ -396,9 +441,9 @@ public static class EtcdComparison
     {
         // Our sessions renew once per 10 s (12 s lease, answered 2 s early): a 10 s window sees each session's renewal once.
         // The peer's renewals are spread evenly over their 20 s period, so a shorter window sees the steady rate.
-        public static Plan Quick { get; } = new(1, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(2), [2_000], TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5));
+        public static Plan Quick { get; } = new(1, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(2), [10_000], TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5));
 
-        public static Plan Full { get; } = new(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), [2_000, 10_000, 40_000], TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+        public static Plan Full { get; } = new(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), [10_000, 40_000, 90_000], TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
     }
 
     private sealed record Measurement(OpsResult Result, double LeaderCores, double FollowerCores, double ClientCores);

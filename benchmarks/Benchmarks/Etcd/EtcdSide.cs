@@ -19,11 +19,19 @@ internal sealed class EtcdSide : IServiceSide
     private Client[] _clients = [];
     private int _idle;
 
-    public EtcdSide(EtcdCell cell, byte[] payload, int connections)
+    private readonly bool _ownsCell;
+
+    /// <param name="cell">The members.</param>
+    /// <param name="payload">What each small write writes.</param>
+    /// <param name="connections">gRPC channels to open.</param>
+    /// <param name="spreadOverMembers">Channels go to the three members in turn (as clientv3 balances) instead of all to the leader.</param>
+    /// <param name="ownsCell">Whether disposing this side stops the members.</param>
+    public EtcdSide(EtcdCell cell, byte[] payload, int connections, bool spreadOverMembers = false, bool ownsCell = true)
     {
         _cell = cell;
+        _ownsCell = ownsCell;
         _payload = ByteString.CopyFrom(payload);
-        _channels = [.. Enumerable.Range(0, connections).Select(_ => cell.OpenChannel())];
+        _channels = [.. Enumerable.Range(0, connections).Select(i => spreadOverMembers ? cell.OpenChannel(i % cell.Members.Count) : cell.OpenChannel())];
         _keepAlives = new EtcdKeepAlives(_channels, TimeSpan.FromSeconds(SessionTtlSeconds / 3.0));
     }
 
@@ -35,6 +43,8 @@ internal sealed class EtcdSide : IServiceSide
 
     public EtcdKeepAlives KeepAlives => _keepAlives;
 
+    public EtcdCell Cell => _cell;
+
     public IReadOnlyDictionary<string, object> Workloads => new Dictionary<string, object>
     {
         ["client"] = $"one lease per client (LeaseGrant TTL {SessionTtlSeconds} s, kept alive every {SessionTtlSeconds / 3} s on a shared LeaseKeepAlive stream, as clientv3's concurrency.Session does)",
@@ -43,6 +53,8 @@ internal sealed class EtcdSide : IServiceSide
     };
 
     public string IdleSessionSettings => $"LeaseGrant TTL {SessionTtlSeconds} s per session (clientv3 concurrency.Session's default), LeaseKeepAlive every TTL/3 = {SessionTtlSeconds / 3} s on one stream per connection (as clientv3 does), first renewals spread over the period";
+
+    public long LostIdleSessions => _keepAlives.Lost;
 
     public async Task PrepareClientsAsync(int count)
     {
@@ -94,7 +106,15 @@ internal sealed class EtcdSide : IServiceSide
     public async ValueTask DisposeAsync()
     {
         await _keepAlives.DisposeAsync();
-        _cell.Dispose();
+        foreach (var channel in _channels)
+        {
+            channel.Dispose();
+        }
+
+        if (_ownsCell)
+        {
+            _cell.Dispose();
+        }
     }
 
     private async Task<long> GrantAsync(int index)

@@ -27,6 +27,9 @@ internal interface IServiceSide : IAsyncDisposable
     /// <summary>Grows the number of idle sessions kept alive by their clients to <paramref name="total"/>.</summary>
     Task GrowIdleSessionsAsync(int total);
 
+    /// <summary>Idle sessions whose client no longer holds a live lease (ours: not <c>Safe</c>; etcd: renewals answered with TTL 0).</summary>
+    long LostIdleSessions { get; }
+
     /// <summary>How a session is kept alive, for the details.</summary>
     string IdleSessionSettings { get; }
 }
