@@ -71,7 +71,7 @@ internal sealed class EtcdCell : IDisposable
             return (path, "installed with apt-get install etcd-server");
         }
 
-        var tail = File.Exists(log) ? string.Join(" | ", File.ReadLines(log).TakeLast(3)) : "no output";
+        var tail = File.Exists(log) ? string.Join(" | ", File.ReadLines(log).TakeLast(3).Distinct()) : "no output";
         return (null, installed
             ? "apt-get installed etcd-server but no etcd binary is on PATH"
             : $"apt-get install etcd-server failed (is this Debian, with root and the package lists reachable?): {tail}");

@@ -30,6 +30,7 @@ public static class EtcdComparison
     private const int Connections = 8;
     private const int PayloadBytes = 100;
     private const double Target = 2.0;
+    private const string FolderPrefix = "etcd-compare-";
 
     /// <summary>The cell's session limit (<see cref="global::Chubby.ChubbyServerOptions.DefaultMaxSessions"/>).</summary>
     private const int OursSessionCap = global::Chubby.ChubbyServerOptions.DefaultMaxSessions;
@@ -38,7 +39,8 @@ public static class EtcdComparison
     {
         var plan = quick ? Plan.Quick : Plan.Full;
         var begun = Stopwatch.GetTimestamp();
-        var root = Path.Combine(Path.GetTempPath(), "etcd-compare-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        var root = Path.Combine(Path.GetTempPath(), FolderPrefix + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        DeleteLeftovers();
         Directory.CreateDirectory(root);
 
         // Ctrl+C and SIGTERM end the process without running finally blocks: stop the servers and delete the folder there too.
@@ -286,7 +288,7 @@ public static class EtcdComparison
         var rows = new List<Dictionary<string, object>>();
 
         // The idle cost first: only the 64 throughput clients, doing nothing.
-        var baseline = await ReadCoresAsync(side, TimeSpan.FromSeconds(3));
+        var baseline = await ReadCoresAsync(side, TimeSpan.FromSeconds(5));
         points.Add((0, baseline.Leader));
         rows.Add(Row(0, baseline, side.Leader.ResidentMegabytes(), TimeSpan.Zero));
         Progress($"{side.Side,-4} idle: {Clients} working clients at rest, leader {baseline.Leader:0.000} cores");
@@ -432,6 +434,19 @@ public static class EtcdComparison
         catch (IOException exception)
         {
             Progress($"could not delete {folder}: {exception.Message}");
+        }
+    }
+
+    /// <summary>Deletes the folders of earlier runs that were killed outright (SIGKILL runs no cleanup; their servers stopped with them).</summary>
+    private static void DeleteLeftovers()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            if (int.TryParse(Path.GetFileName(folder)[FolderPrefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}"))
+            {
+                DeleteFolder(folder);
+            }
         }
     }
 

@@ -10,10 +10,10 @@ namespace Benchmarks.Etcd;
 /// </summary>
 internal sealed class ServerProcess : IDisposable
 {
-    // $1 = log file, the rest = the command. Prints the server's pid, then waits for EOF on stdin (or a signal: Ctrl+C reaches
+    // $1 = log file, the rest = the command. Prints the server's pid, then waits for EOF on stdin (with builtins only) (or a signal: Ctrl+C reaches
     // the whole process group, but a non-interactive shell's background job ignores SIGINT) and stops the server.
     private const string Wrapper = "log=$1; shift; \"$@\" >>\"$log\" 2>&1 </dev/null & pid=$!; " +
-        "trap 'kill \"$pid\" 2>/dev/null; exit 1' INT TERM HUP; echo \"$pid\"; cat >/dev/null; kill \"$pid\" 2>/dev/null; wait \"$pid\"";
+        "trap 'kill \"$pid\" 2>/dev/null; exit 1' INT TERM HUP; echo \"$pid\"; while read -r _; do :; done; kill \"$pid\" 2>/dev/null; wait \"$pid\"";
 
     private static readonly HashSet<ServerProcess> Live = [];
 
