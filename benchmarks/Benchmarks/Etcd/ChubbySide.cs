@@ -74,10 +74,8 @@ internal sealed class ChubbySide(ChubbyCell cell, byte[] payload) : IServiceSide
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var client in _clients.Concat(_idle))
-        {
-            await client.DisposeAsync();
-        }
+        // Stops the clients' KeepAlives and timers (their sessions are left to expire with the cell).
+        await Task.WhenAll(_clients.Concat(_idle).Select(c => c.DisposeAsync().AsTask()));
 
         await cell.DisposeAsync();
     }

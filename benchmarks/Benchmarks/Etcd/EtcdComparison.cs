@@ -32,6 +32,8 @@ public static class EtcdComparison
     private const double Target = 2.0;
     private const string FolderPrefix = "etcd-compare-";
 
+    private static readonly long Started = Stopwatch.GetTimestamp();
+
     /// <summary>The cell's session limit (<see cref="global::Chubby.ChubbyServerOptions.DefaultMaxSessions"/>).</summary>
     private const int OursSessionCap = global::Chubby.ChubbyServerOptions.DefaultMaxSessions;
 
@@ -154,8 +156,10 @@ public static class EtcdComparison
             // Idle sessions: ours first; then our cell is stopped so that it does not share the cores with the peer's steps.
             var idle = new Dictionary<string, object>();
             idle["ours"] = await IdleSessionsAsync(ours, plan.IdleSteps, plan.OursIdleWindow, OursSessionCap);
+            var stopping = Stopwatch.GetTimestamp();
             await ours.DisposeAsync();
             ours = null;
+            Progress($"ours: cell and clients stopped in {Stopwatch.GetElapsedTime(stopping).TotalSeconds:0.0} s");
             if (peer is not null)
             {
                 var peerIdle = await IdleSessionsAsync(peer, plan.IdleSteps, plan.PeerIdleWindow, cap: null);
@@ -450,7 +454,7 @@ public static class EtcdComparison
         }
     }
 
-    private static void Progress(string line) => Console.Error.WriteLine(line);
+    private static void Progress(string line) => Console.Error.WriteLine($"[{Stopwatch.GetElapsedTime(Started).TotalSeconds,5:0.0} s] {line}");
 
     private sealed record Plan(int Rounds, TimeSpan Warmup, TimeSpan Window, int[] IdleSteps, TimeSpan OursIdleWindow, TimeSpan PeerIdleWindow)
     {

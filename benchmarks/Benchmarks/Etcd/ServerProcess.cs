@@ -12,7 +12,7 @@ internal sealed class ServerProcess : IDisposable
 {
     // $1 = log file, the rest = the command. Prints the server's pid, then waits for EOF on stdin (with builtins only) (or a signal: Ctrl+C reaches
     // the whole process group, but a non-interactive shell's background job ignores SIGINT) and stops the server.
-    private const string Wrapper = "log=$1; shift; \"$@\" >>\"$log\" 2>&1 </dev/null & pid=$!; " +
+    private const string Wrapper = "log=$1; shift; \"$@\" >>\"$log\" 2>&1 </dev/null & pid=$!; exec 2>/dev/null; " +
         "trap 'kill \"$pid\" 2>/dev/null; exit 1' INT TERM HUP; echo \"$pid\"; while read -r _; do :; done; kill \"$pid\" 2>/dev/null; wait \"$pid\"";
 
     private static readonly HashSet<ServerProcess> Live = [];
@@ -142,9 +142,9 @@ internal sealed class ServerProcess : IDisposable
 
         try
         {
+            // Not our child but the shell's: the shell reaps it once its input closes (below), so no wait here.
             using var server = Process.GetProcessById(Pid);
             server.Kill();
-            server.WaitForExit(5000);
         }
         catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
