@@ -14,7 +14,7 @@ public sealed partial class RaftNode
 
         public sealed record Message(RaftMessage Body) : Input;
 
-        public sealed record Propose(byte[] Data, TaskCompletionSource<ApplyOutcome> Completion) : Input;
+        public sealed record Propose(ReadOnlyMemory<byte> Data, TaskCompletionSource<ApplyOutcome> Completion) : Input;
 
         public sealed record ChangeMembership(ConfigChange Change, TaskCompletionSource<ApplyOutcome> Completion) : Input;
 
