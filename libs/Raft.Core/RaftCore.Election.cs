@@ -212,7 +212,7 @@ public sealed partial class RaftCore
         _pendingConfigIndex = _log.LastIndex;
 
         // Raft §5.4.2 and §8: commit a no-op of the new term, which commits everything before it.
-        AppendEntries([new LogEntry { Kind = EntryKind.NoOp }]);
+        AppendEntry(EntryKind.NoOp, default);
         BroadcastAppend();
     }
 

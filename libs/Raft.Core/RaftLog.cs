@@ -70,6 +70,14 @@ internal sealed class RaftLog
         return lastTerm > ourTerm || (lastTerm == ourTerm && lastIndex >= LastIndex);
     }
 
+    /// <summary>Appends one entry (the leader's own), replacing any unstable entries at or after its index.</summary>
+    public ulong Append(LogEntry entry)
+    {
+        Invariant.Holds(entry.Index > Committed, "committed entries are never overwritten (Raft §5.4)");
+        _unstable.Append(entry);
+        return LastIndex;
+    }
+
     public ulong Append(IReadOnlyList<LogEntry> entries)
     {
         if (entries.Count == 0)
@@ -99,7 +107,8 @@ internal sealed class RaftLog
         if (conflict != 0)
         {
             Invariant.Holds(conflict > Committed, "an entry conflicting with a committed one came from a leader (Raft §5.4)");
-            Append([.. entries.Skip((int)(conflict - index - 1))]);
+            var skip = (int)(conflict - index - 1);
+            Append(skip == 0 ? entries : [.. entries.Skip(skip)]);
         }
 
         CommitTo(Math.Min(committed, lastNewIndex));
@@ -109,8 +118,9 @@ internal sealed class RaftLog
     /// <summary>The index of the first entry whose term differs from ours or that we lack; 0 when all match (Raft §5.3: only delete on conflict).</summary>
     private ulong FindConflict(IReadOnlyList<LogEntry> entries)
     {
-        foreach (var entry in entries)
+        for (var i = 0; i < entries.Count; i++)
         {
+            var entry = entries[i];
             if (!MatchTerm(entry.Index, entry.Term))
             {
                 return entry.Index;
@@ -202,7 +212,7 @@ internal sealed class RaftLog
         }
 
         Invariant.Holds(high <= LastIndex + 1, "slice beyond the last index");
-        var result = new List<LogEntry>();
+        var result = new List<LogEntry>((int)Math.Min(high - low, 1024));
         var unstableOffset = _unstable.Offset;
         if (low < unstableOffset)
         {
@@ -226,7 +236,7 @@ internal sealed class RaftLog
 
         if (high > unstableOffset)
         {
-            result.AddRange(_unstable.Slice(Math.Max(low, unstableOffset), high));
+            _unstable.CopyTo(result, Math.Max(low, unstableOffset), high);
         }
 
         entries = LimitSize(result, maxBytes);

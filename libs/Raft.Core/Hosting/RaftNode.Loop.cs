@@ -23,7 +23,8 @@ public sealed partial class RaftNode
         var reader = _inbox.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(_stopping.Token))
+            // No token: stopping completes the inbox, and a wait with a token that can be cancelled allocates every time.
+            while (await reader.WaitToReadAsync())
             {
                 if (Interlocked.Exchange(ref _stalledStepDown, 0) == 1)
                 {

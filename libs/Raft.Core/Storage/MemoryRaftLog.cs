@@ -92,8 +92,9 @@ public sealed class MemoryRaftLog : ILogStore
     public void Append(IReadOnlyList<LogEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        foreach (var entry in entries)
+        for (var i = 0; i < entries.Count; i++)
         {
+            var entry = entries[i];
             if (entry.Index < FirstIndex)
             {
                 continue;
