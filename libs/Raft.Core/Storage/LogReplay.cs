@@ -12,7 +12,7 @@ namespace Raft.Core;
 internal sealed class LogReplay
 {
     /// <summary>The entries after <see cref="Offset"/>, in order.</summary>
-    public List<LogEntry> Entries { get; } = [];
+    public EntryList Entries { get; } = new();
 
     /// <summary>The index just before the first of <see cref="Entries"/>; equal to the snapshot's index once <see cref="BaseKnown"/>.</summary>
     public ulong Offset { get; private set; }

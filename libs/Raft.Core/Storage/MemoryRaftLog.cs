@@ -9,7 +9,7 @@ namespace Raft.Core;
 /// <remarks>Not thread-safe. Element 0 of the internal list is a placeholder carrying the snapshot's index and term.</remarks>
 public sealed class MemoryRaftLog : ILogStore
 {
-    private readonly List<LogEntry> _entries = [new LogEntry()];
+    private readonly EntryList _entries = NewEntries();
     private Snapshot _snapshot = Snapshot.Empty;
 
     /// <summary>The last saved hard state.</summary>
@@ -126,8 +126,8 @@ public sealed class MemoryRaftLog : ILogStore
         }
 
         _snapshot = snapshot;
-        _entries.Clear();
-        _entries.Add(new LogEntry { Term = snapshot.Term, Index = snapshot.Index });
+        _entries.RemoveRange(1, _entries.Count - 1);
+        _entries[0] = new LogEntry { Term = snapshot.Term, Index = snapshot.Index };
         return true;
     }
 
@@ -160,8 +160,8 @@ public sealed class MemoryRaftLog : ILogStore
         ArgumentOutOfRangeException.ThrowIfGreaterThan(index, _snapshot.Index);
         var count = (int)(index - offset);
         var placeholder = new LogEntry { Term = _entries[count].Term, Index = index };
-        _entries.RemoveRange(0, count + 1);
-        _entries.Insert(0, placeholder);
+        _entries.RemoveRange(0, count);
+        _entries[0] = placeholder;
     }
 
     /// <inheritdoc />
@@ -200,4 +200,11 @@ public sealed class MemoryRaftLog : ILogStore
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static EntryList NewEntries()
+    {
+        var entries = new EntryList();
+        entries.Add(new LogEntry());
+        return entries;
+    }
 }

@@ -46,7 +46,7 @@ public sealed partial class SegmentedLogStore : ILogStore
     private readonly IFileStorage _storage;
     private readonly SegmentedLogStoreOptions _options;
     private readonly List<LogSegment> _segments;
-    private readonly List<LogEntry> _entries;
+    private readonly EntryList _entries;
     private ArrayBufferWriter<byte> _scratch = new(4096);
     private IStorageFile _activeFile;
     private long _writeOffset;

@@ -1,0 +1,65 @@
+using Cluster.Core;
+
+namespace Raft.Core.Tests.Storage;
+
+public sealed class EntryListTests
+{
+    [Test]
+    public void Appends_and_removals_at_both_ends_match_a_plain_list_across_chunk_boundaries()
+    {
+        var random = new RandomSource(7);
+        var list = new EntryList();
+        var expected = new List<LogEntry>();
+        ulong next = 1;
+        for (var step = 0; step < 4_000; step++)
+        {
+            switch ((int)random.Next(0, 10))
+            {
+                case < 6:
+                    for (var i = random.Next(1, 3 * EntryList.ChunkEntries / 2); i > 0; i--)
+                    {
+                        var entry = new LogEntry { Index = next++ };
+                        list.Add(entry);
+                        expected.Add(entry);
+                    }
+
+                    break;
+                case < 8 when expected.Count > 0:
+                    var suffix = (int)random.Next(0, expected.Count + 1);
+                    list.RemoveRange(expected.Count - suffix, suffix);
+                    expected.RemoveRange(expected.Count - suffix, suffix);
+                    break;
+                case < 10 when expected.Count > 0:
+                    var prefix = (int)random.Next(0, expected.Count + 1);
+                    list.RemoveRange(0, prefix);
+                    expected.RemoveRange(0, prefix);
+                    break;
+            }
+
+            Assert.That(list.Count, Is.EqualTo(expected.Count), $"step {step}");
+            if (expected.Count > 0)
+            {
+                Assert.That((list[0], list[expected.Count - 1], list[expected.Count / 2]), Is.EqualTo((expected[0], expected[^1], expected[expected.Count / 2])), $"step {step}");
+            }
+        }
+
+        Assert.That(Enumerable.Range(0, list.Count).Select(i => list[i]), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Removing_from_the_middle_or_reading_past_the_end_is_refused()
+    {
+        var list = new EntryList();
+        for (ulong i = 1; i <= 10; i++)
+        {
+            list.Add(new LogEntry { Index = i });
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => list.RemoveRange(2, 3), Throws.ArgumentException);
+            Assert.That(() => list[10], Throws.InstanceOf<ArgumentOutOfRangeException>());
+            Assert.That(() => list.RemoveRange(5, 6), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        });
+    }
+}
