@@ -7,6 +7,9 @@ public sealed partial class RaftNode
 {
     private readonly Lock _pendingGate = new();
     private readonly Dictionary<ulong, PendingProposal> _pendingProposals = [];
+
+    /// <summary>The count of <see cref="_pendingProposals"/>, readable without the lock that every proposer would contend for.</summary>
+    private int _pendingProposalCount;
     private readonly Dictionary<ulong, PendingRead> _pendingReads = [];
     private ulong _nextReadId;
 
@@ -36,12 +39,9 @@ public sealed partial class RaftNode
     /// <summary>The error that refuses a new proposal now, or null when there is room for it.</summary>
     private ProposalRejectedException? RefuseProposal()
     {
-        lock (_pendingGate)
-        {
-            return _pendingProposals.Count < _options.MaxPendingProposals ? null
-                : new ProposalRejectedException(ProposalRejectionReason.TooManyPendingProposals,
-                    $"RaftNodeOptions.MaxPendingProposals ({_options.MaxPendingProposals}) proposals are waiting; retry later.");
-        }
+        return Volatile.Read(ref _pendingProposalCount) < _options.MaxPendingProposals ? null
+            : new ProposalRejectedException(ProposalRejectionReason.TooManyPendingProposals,
+                $"RaftNodeOptions.MaxPendingProposals ({_options.MaxPendingProposals}) proposals are waiting; retry later.");
     }
 
     /// <summary>Called by the loop once the core accepted a proposal at <paramref name="index"/>.</summary>
@@ -50,6 +50,7 @@ public sealed partial class RaftNode
         lock (_pendingGate)
         {
             _pendingProposals[index] = new PendingProposal(term, completion);
+            Volatile.Write(ref _pendingProposalCount, _pendingProposals.Count);
         }
     }
 
@@ -63,6 +64,8 @@ public sealed partial class RaftNode
             {
                 return;
             }
+
+            Volatile.Write(ref _pendingProposalCount, _pendingProposals.Count);
         }
 
         if (pending.Term == entry.Term)
@@ -83,6 +86,7 @@ public sealed partial class RaftNode
         {
             failed = [.. _pendingProposals];
             _pendingProposals.Clear();
+            Volatile.Write(ref _pendingProposalCount, 0);
         }
 
         foreach (var (index, pending) in failed)
