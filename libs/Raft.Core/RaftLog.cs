@@ -212,11 +212,10 @@ internal sealed class RaftLog
         }
 
         Invariant.Holds(high <= LastIndex + 1, "slice beyond the last index");
-        var result = new List<LogEntry>((int)Math.Min(high - low, 1024));
         var unstableOffset = _unstable.Offset;
+        IReadOnlyList<LogEntry> stored = [];
         if (low < unstableOffset)
         {
-            IReadOnlyList<LogEntry> stored;
             try
             {
                 stored = _storage.Entries(low, Math.Min(high, unstableOffset), maxBytes);
@@ -226,19 +225,17 @@ internal sealed class RaftLog
                 return false;
             }
 
-            result.AddRange(stored);
-            if ((ulong)stored.Count < Math.Min(high, unstableOffset) - low)
+            if (high <= unstableOffset || (ulong)stored.Count < unstableOffset - low)
             {
-                entries = result;
+                // All from storage, which already kept to maxBytes: no copy.
+                entries = stored;
                 return true;
             }
         }
 
-        if (high > unstableOffset)
-        {
-            _unstable.CopyTo(result, Math.Max(low, unstableOffset), high);
-        }
-
+        var result = new List<LogEntry>((int)Math.Min(high - low, 1024));
+        result.AddRange(stored);
+        _unstable.CopyTo(result, Math.Max(low, unstableOffset), high);
         entries = LimitSize(result, maxBytes);
         return true;
     }

@@ -67,7 +67,7 @@ public sealed class MemoryRaftLog : ILogStore
         }
 
         ArgumentOutOfRangeException.ThrowIfGreaterThan(high, LastIndex + 1);
-        var result = new List<LogEntry>();
+        var result = new List<LogEntry>(high > low ? (int)Math.Min(high - low, 1024) : 0);
         long size = 0;
         for (var i = low; i < high; i++)
         {
