@@ -1,54 +1,56 @@
 namespace Raft.Core;
 
 /// <summary>
-/// The in-memory entries of a log store: a list in chunks of <see cref="ChunkEntries"/> entries that grows and shrinks at both
-/// ends (appends and overwritten suffixes at the back, compaction at the front) without ever copying what it holds.
+/// The in-memory entries of a log store: consecutive entries kept as values (term, kind, payload) in chunks of
+/// <see cref="ChunkEntries"/>, growing and shrinking at both ends (appends and overwritten suffixes at the back, compaction at
+/// the front) without ever copying what they hold. The caller knows the index of the first entry.
 /// </summary>
 /// <remarks>
-/// A <see cref="List{T}"/> of a whole log doubles its array as it grows: every doubling copies all of it, and past about ten
-/// thousand entries each new array lands on the large object heap, where it counts towards a full collection. Chunks stay
-/// small, and compaction drops whole chunks instead of moving the rest of the log forward.
+/// <para>
+/// Entries stay here until the log is compacted, so a <see cref="LogEntry"/> object per entry would be copied by the garbage
+/// collector from generation 0 to 1 and again to 2, and traced in every full collection. As values in a few chunk arrays they
+/// cost neither; <see cref="Get"/> makes a short-lived <see cref="LogEntry"/> when one is read.
+/// </para>
+/// <para>
+/// A <see cref="List{T}"/> of a whole log doubles its array as it grows: every doubling copies all of it, and large arrays land
+/// on the large object heap, where they count towards a full collection. Chunks stay below the large object threshold, and
+/// compaction drops whole chunks instead of moving the rest of the log forward.
+/// </para>
 /// </remarks>
 internal sealed class EntryList
 {
-    /// <summary>Entries per chunk: 32 KiB of references, below the large object threshold.</summary>
+    /// <summary>Entries per chunk: 64 KiB of 32-byte values, below the large object threshold.</summary>
     public const int ChunkEntries = 1 << ChunkShift;
 
-    private const int ChunkShift = 12;
+    private const int ChunkShift = 11;
     private const int ChunkMask = ChunkEntries - 1;
-    private readonly List<LogEntry[]> _chunks = [];
+    private readonly List<Slot[]> _chunks = [];
 
     /// <summary>The position of element 0 in the first chunk.</summary>
     private int _start;
 
     public int Count { get; private set; }
 
-    public LogEntry this[int index]
-    {
-        get
-        {
-            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
-            var position = _start + index;
-            return _chunks[position >> ChunkShift][position & ChunkMask];
-        }
+    /// <summary>The term of the entry at position <paramref name="position"/>.</summary>
+    public ulong TermAt(int position) => SlotAt(position).Term;
 
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
-            var position = _start + index;
-            _chunks[position >> ChunkShift][position & ChunkMask] = value;
-        }
+    /// <summary>The entry at position <paramref name="position"/>, whose log index is <paramref name="index"/>.</summary>
+    public LogEntry Get(int position, ulong index)
+    {
+        ref readonly var slot = ref SlotAt(position);
+        return new LogEntry { Term = slot.Term, Index = index, Kind = slot.Kind, Data = slot.Data };
     }
 
+    /// <summary>Appends an entry; its index must be one past the last one's (the caller checks).</summary>
     public void Add(LogEntry entry)
     {
         var position = _start + Count;
         if (position >> ChunkShift == _chunks.Count)
         {
-            _chunks.Add(new LogEntry[ChunkEntries]);
+            _chunks.Add(new Slot[ChunkEntries]);
         }
 
-        _chunks[position >> ChunkShift][position & ChunkMask] = entry;
+        _chunks[position >> ChunkShift][position & ChunkMask] = new Slot(entry.Term, entry.Kind, entry.Data);
         Count++;
     }
 
@@ -96,13 +98,20 @@ internal sealed class EntryList
         Count = 0;
     }
 
+    private ref readonly Slot SlotAt(int position)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)position, (uint)Count, nameof(position));
+        var at = _start + position;
+        return ref _chunks[at >> ChunkShift][at & ChunkMask];
+    }
+
     private void RemoveLast(int count)
     {
         Count -= count;
         var end = _start + Count;
         if ((end & ChunkMask) != 0)
         {
-            // Drop the references so that removed entries can be collected.
+            // Drop the payload references so that removed payloads can be collected.
             var chunk = _chunks[end >> ChunkShift];
             Array.Clear(chunk, end & ChunkMask, ChunkEntries - (end & ChunkMask));
         }
@@ -120,4 +129,6 @@ internal sealed class EntryList
         _start = start & ChunkMask;
         Count -= count;
     }
+
+    private readonly record struct Slot(ulong Term, EntryKind Kind, ReadOnlyMemory<byte> Data);
 }

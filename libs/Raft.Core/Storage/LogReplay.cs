@@ -98,9 +98,9 @@ internal sealed class LogReplay
             return null;
         }
 
-        if (index > Offset && Entries[(int)(index - Offset - 1)].Term != metadata.Term)
+        if (index > Offset && Entries.TermAt((int)(index - Offset - 1)) != metadata.Term)
         {
-            return $"a compaction to index {index} in term {metadata.Term}, but the entry there has term {Entries[(int)(index - Offset - 1)].Term}";
+            return $"a compaction to index {index} in term {metadata.Term}, but the entry there has term {Entries.TermAt((int)(index - Offset - 1))}";
         }
 
         Entries.RemoveRange(0, (int)(index - Offset));

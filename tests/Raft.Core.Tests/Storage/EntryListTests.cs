@@ -18,7 +18,8 @@ public sealed class EntryListTests
                 case < 6:
                     for (var i = random.Next(1, 3 * EntryList.ChunkEntries / 2); i > 0; i--)
                     {
-                        var entry = new LogEntry { Index = next++ };
+                        var entry = new LogEntry { Index = next, Term = next * 7, Data = new byte[] { (byte)next } };
+                        next++;
                         list.Add(entry);
                         expected.Add(entry);
                     }
@@ -39,11 +40,13 @@ public sealed class EntryListTests
             Assert.That(list.Count, Is.EqualTo(expected.Count), $"step {step}");
             if (expected.Count > 0)
             {
-                Assert.That((list[0], list[expected.Count - 1], list[expected.Count / 2]), Is.EqualTo((expected[0], expected[^1], expected[expected.Count / 2])), $"step {step}");
+                var middle = expected.Count / 2;
+                Assert.That((list.Get(0, expected[0].Index), list.Get(expected.Count - 1, expected[^1].Index), list.TermAt(middle)),
+                    Is.EqualTo((expected[0], expected[^1], expected[middle].Term)), $"step {step}");
             }
         }
 
-        Assert.That(Enumerable.Range(0, list.Count).Select(i => list[i]), Is.EqualTo(expected));
+        Assert.That(Enumerable.Range(0, list.Count).Select(i => list.Get(i, expected[i].Index)), Is.EqualTo(expected), "entries are values: read back equal, payload included");
     }
 
     [Test]
@@ -58,7 +61,7 @@ public sealed class EntryListTests
         Assert.Multiple(() =>
         {
             Assert.That(() => list.RemoveRange(2, 3), Throws.ArgumentException);
-            Assert.That(() => list[10], Throws.InstanceOf<ArgumentOutOfRangeException>());
+            Assert.That(() => list.TermAt(10), Throws.InstanceOf<ArgumentOutOfRangeException>());
             Assert.That(() => list.RemoveRange(5, 6), Throws.InstanceOf<ArgumentOutOfRangeException>());
         });
     }
