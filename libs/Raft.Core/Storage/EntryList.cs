@@ -9,7 +9,9 @@ namespace Raft.Core;
 /// <para>
 /// Entries stay here until the log is compacted, so a <see cref="LogEntry"/> object per entry would be copied by the garbage
 /// collector from generation 0 to 1 and again to 2, and traced in every full collection. As values in a few chunk arrays they
-/// cost neither; <see cref="Get"/> makes a short-lived <see cref="LogEntry"/> when one is read.
+/// cost neither; <see cref="Get"/> makes a short-lived <see cref="LogEntry"/> when one is read. The objects appended to the
+/// last two chunks are kept as well and handed out as they are, since the newest entries are read again at once (to send
+/// them to followers, to apply them); they are let go when their chunk falls behind, while still young.
 /// </para>
 /// <para>
 /// A <see cref="List{T}"/> of a whole log doubles its array as it grows: every doubling copies all of it, and large arrays land
@@ -26,6 +28,9 @@ internal sealed class EntryList
     private const int ChunkMask = ChunkEntries - 1;
     private readonly List<Slot[]> _chunks = [];
 
+    /// <summary>Per chunk, the objects appended to it while it was one of the last two; null for older chunks.</summary>
+    private readonly List<LogEntry?[]?> _recent = [];
+
     /// <summary>The position of element 0 in the first chunk.</summary>
     private int _start;
 
@@ -38,6 +43,12 @@ internal sealed class EntryList
     public LogEntry Get(int position, ulong index)
     {
         ref readonly var slot = ref SlotAt(position);
+        var at = _start + position;
+        if (_recent[at >> ChunkShift] is { } recent && recent[at & ChunkMask] is { } entry && entry.Index == index)
+        {
+            return entry;
+        }
+
         return new LogEntry { Term = slot.Term, Index = index, Kind = slot.Kind, Data = slot.Data };
     }
 
@@ -48,9 +59,25 @@ internal sealed class EntryList
         if (position >> ChunkShift == _chunks.Count)
         {
             _chunks.Add(new Slot[ChunkEntries]);
+            LogEntry?[]? recycled = null;
+            if (_recent.Count >= 2 && _recent[^2] is { } falling)
+            {
+                // The chunk before the last one falls behind: let its objects go and reuse their array.
+                _recent[^2] = null;
+                Array.Clear(falling);
+                recycled = falling;
+            }
+
+            _recent.Add(recycled ?? new LogEntry?[ChunkEntries]);
         }
 
         _chunks[position >> ChunkShift][position & ChunkMask] = new Slot(entry.Term, entry.Kind, entry.Data);
+        if (_recent[position >> ChunkShift] is { } recent)
+        {
+            // Null when a truncation made an older chunk the last again: its entries are then only kept as values.
+            recent[position & ChunkMask] = entry;
+        }
+
         Count++;
     }
 
@@ -94,6 +121,7 @@ internal sealed class EntryList
     public void Clear()
     {
         _chunks.Clear();
+        _recent.Clear();
         _start = 0;
         Count = 0;
     }
@@ -114,10 +142,15 @@ internal sealed class EntryList
             // Drop the payload references so that removed payloads can be collected.
             var chunk = _chunks[end >> ChunkShift];
             Array.Clear(chunk, end & ChunkMask, ChunkEntries - (end & ChunkMask));
+            if (_recent[end >> ChunkShift] is { } recent)
+            {
+                Array.Clear(recent, end & ChunkMask, ChunkEntries - (end & ChunkMask));
+            }
         }
 
         var keep = (end + ChunkMask) >> ChunkShift;
         _chunks.RemoveRange(keep, _chunks.Count - keep);
+        _recent.RemoveRange(keep, _recent.Count - keep);
     }
 
     private void RemoveFirst(int count)
@@ -125,7 +158,13 @@ internal sealed class EntryList
         var start = _start + count;
         var dropped = start >> ChunkShift;
         Array.Clear(_chunks[dropped], 0, start & ChunkMask);
+        if (_recent[dropped] is { } recent)
+        {
+            Array.Clear(recent, 0, start & ChunkMask);
+        }
+
         _chunks.RemoveRange(0, dropped);
+        _recent.RemoveRange(0, dropped);
         _start = start & ChunkMask;
         Count -= count;
     }

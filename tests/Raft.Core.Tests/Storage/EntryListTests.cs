@@ -47,6 +47,7 @@ public sealed class EntryListTests
         }
 
         Assert.That(Enumerable.Range(0, list.Count).Select(i => list.Get(i, expected[i].Index)), Is.EqualTo(expected), "entries are values: read back equal, payload included");
+        Assert.That(list.Get(list.Count - 1, expected[^1].Index), Is.SameAs(expected[^1]), "the newest entries are handed out as appended");
     }
 
     [Test]
