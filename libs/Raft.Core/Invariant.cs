@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace Raft.Core;
@@ -12,4 +13,8 @@ internal static class Invariant
             throw new RaftInvariantException($"{why} (failed: {expression})");
         }
     }
+
+    /// <summary>Throws for a broken invariant whose description is worth formatting only once it is known to be broken.</summary>
+    [DoesNotReturn]
+    public static void Fail(string why) => throw new RaftInvariantException(why);
 }

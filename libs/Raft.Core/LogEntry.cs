@@ -24,6 +24,7 @@ public sealed record LogEntry
 
     /// <summary>The payload: a command for <see cref="EntryKind.Normal"/>, an encoded <see cref="ConfigChange"/>, or empty.</summary>
     [Key(3)]
+    [MessagePackFormatter(typeof(EntryDataFormatter))]
     public ReadOnlyMemory<byte> Data { get; init; }
 
     /// <summary>The size charged against byte limits: the payload plus <see cref="OverheadBytes"/>.</summary>

@@ -24,6 +24,19 @@ internal static class Quorum
         return values[voters.Count / 2];
     }
 
+    /// <summary>The largest value that a majority of <paramref name="values"/> reach; <see cref="ulong.MaxValue"/> when empty. Sorts the span.</summary>
+    public static ulong MajorityValue(Span<ulong> values)
+    {
+        if (values.IsEmpty)
+        {
+            return ulong.MaxValue;
+        }
+
+        // Ascending: the value at this position is reached by it and every one after it, a majority.
+        values.Sort();
+        return values[values.Length - 1 - (values.Length / 2)];
+    }
+
     /// <summary>The value acknowledged by a majority of both halves of the configuration.</summary>
     public static ulong JointValue(ConfigurationState configuration, Func<NodeId, ulong> acknowledged)
     {

@@ -212,7 +212,7 @@ public sealed partial class RaftCore
         _pendingConfigIndex = _log.LastIndex;
 
         // Raft §5.4.2 and §8: commit a no-op of the new term, which commits everything before it.
-        AppendEntries([new LogEntry { Kind = EntryKind.NoOp }]);
+        AppendEntry(EntryKind.NoOp, default);
         BroadcastAppend();
     }
 
@@ -368,8 +368,11 @@ public sealed partial class RaftCore
 
     private void StepLeader(RaftMessage m)
     {
-        Invariant.Holds(m.Type is not (MessageType.Append or MessageType.Heartbeat or MessageType.InstallSnapshot),
-            $"two leaders in term {Term}: {Id} and {m.From} (Raft §5.2 election safety)");
+        // Checked before the message is formatted: this runs for every message a leader receives.
+        if (m.Type is MessageType.Append or MessageType.Heartbeat or MessageType.InstallSnapshot)
+        {
+            Invariant.Fail($"two leaders in term {Term}: {Id} and {m.From} (Raft §5.2 election safety)");
+        }
         if (m.Type == MessageType.ReadIndex)
         {
             HandleReadIndexRequest(m.From, m.Context, throwOnReject: false);

@@ -25,7 +25,7 @@ public sealed partial class RaftCore
 
         // Throws with a clear message if the change is not allowed.
         ConfigurationChanger.Apply(_tracker.Configuration, change);
-        var index = AppendEntries([new LogEntry { Kind = EntryKind.ConfigChange, Data = data }]);
+        var index = AppendEntry(EntryKind.ConfigChange, data);
         _pendingConfigIndex = index;
         CheckInvariants();
         return index;
@@ -100,7 +100,7 @@ public sealed partial class RaftCore
         if (Role == RaftRole.Leader && configuration.IsJoint && configuration.AutoLeave && _pendingConfigIndex <= _log.Applied)
         {
             // Raft thesis §4.3: once the joint configuration is in force, the leader moves on to the new one.
-            _pendingConfigIndex = AppendEntries([new LogEntry { Kind = EntryKind.ConfigChange, Data = ConfigChange.LeaveJoint().Encode() }]);
+            _pendingConfigIndex = AppendEntry(EntryKind.ConfigChange, ConfigChange.LeaveJoint().Encode());
         }
     }
 
@@ -113,6 +113,6 @@ public sealed partial class RaftCore
         }
 
         // The learner holds every committed entry, so adding it as a voter will not stall commits while it catches up (Raft thesis §4.2.1).
-        _pendingConfigIndex = AppendEntries([new LogEntry { Kind = EntryKind.ConfigChange, Data = ConfigChange.AddVoter(id).Encode() }]);
+        _pendingConfigIndex = AppendEntry(EntryKind.ConfigChange, ConfigChange.AddVoter(id).Encode());
     }
 }

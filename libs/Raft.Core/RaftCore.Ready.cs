@@ -38,11 +38,21 @@ public sealed partial class RaftCore
             entries,
             _log.Unstable.Snapshot,
             _log.NextCommittedEntries(_options.MaxCommittedBytesPerReady),
-            _messages,
-            _readStates,
+            _messages.Count > 0 ? _messages : [],
+            _readStates.Count > 0 ? _readStates : [],
             mustSync: entries.Length > 0 || hard.Term != _lastHardState.Term || hard.Vote != _lastHardState.Vote);
-        _messages = [];
-        _readStates = [];
+
+        // Lists handed over belong to the Ready; empty ones are kept for the next batch.
+        if (_messages.Count > 0)
+        {
+            _messages = [];
+        }
+
+        if (_readStates.Count > 0)
+        {
+            _readStates = [];
+        }
+
         _lastSoftState = soft;
         _lastHardState = hard;
         _outstanding = ready;
@@ -76,8 +86,10 @@ public sealed partial class RaftCore
             _log.AppliedTo(ready.Snapshot.Index);
         }
 
-        foreach (var entry in ready.CommittedEntries)
+        var committed = ready.CommittedEntries;
+        for (var i = 0; i < committed.Count; i++)
         {
+            var entry = committed[i];
             _log.AppliedTo(entry.Index);
             if (entry.Kind == EntryKind.ConfigChange)
             {

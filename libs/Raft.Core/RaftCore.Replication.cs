@@ -19,7 +19,7 @@ public sealed partial class RaftCore
     public ulong Propose(ReadOnlyMemory<byte> command)
     {
         EnsureCanPropose(command.Length);
-        var index = AppendEntries([new LogEntry { Kind = EntryKind.Normal, Data = command }]);
+        var index = AppendEntry(EntryKind.Normal, command);
         CheckInvariants();
         return index;
     }
@@ -50,18 +50,12 @@ public sealed partial class RaftCore
         }
     }
 
-    /// <summary>Appends entries to the leader's own log, assigning term and index; returns the last index.</summary>
-    private ulong AppendEntries(IReadOnlyList<LogEntry> entries)
+    /// <summary>Appends an entry to the leader's own log in its term at the next index; returns that index.</summary>
+    private ulong AppendEntry(EntryKind kind, ReadOnlyMemory<byte> data)
     {
-        var last = _log.LastIndex;
-        var stamped = new LogEntry[entries.Count];
-        for (var i = 0; i < entries.Count; i++)
-        {
-            stamped[i] = entries[i] with { Term = Term, Index = last + 1 + (ulong)i };
-            _uncommittedBytes += stamped[i].Kind == EntryKind.Normal ? stamped[i].SizeBytes : 0;
-        }
-
-        last = _log.Append(stamped);
+        var entry = new LogEntry { Term = Term, Index = _log.LastIndex + 1, Kind = kind, Data = data };
+        _uncommittedBytes += kind == EntryKind.Normal ? entry.SizeBytes : 0;
+        var last = _log.Append(entry);
         if (_tracker.Progress.TryGetValue(Id, out var self))
         {
             self.MaybeUpdate(last);
@@ -76,7 +70,7 @@ public sealed partial class RaftCore
     private void BroadcastAppend()
     {
         _pendingBroadcast = false;
-        foreach (var id in _tracker.Progress.Keys.ToList())
+        foreach (var (id, _) in _tracker.Progress)
         {
             if (id != Id)
             {
@@ -135,7 +129,13 @@ public sealed partial class RaftCore
             // Pipelining: assume success and move on; a rejection moves Next back.
             var lastSent = entries[^1].Index;
             progress.Next = lastSent + 1;
-            progress.Inflights.Add(lastSent, entries.Sum(e => e.SizeBytes));
+            long bytes = 0;
+            for (var i = 0; i < entries.Count; i++)
+            {
+                bytes += entries[i].SizeBytes;
+            }
+
+            progress.Inflights.Add(lastSent, bytes);
         }
         else if (progress.State == ProgressState.Probe)
         {

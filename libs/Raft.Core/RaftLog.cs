@@ -70,6 +70,14 @@ internal sealed class RaftLog
         return lastTerm > ourTerm || (lastTerm == ourTerm && lastIndex >= LastIndex);
     }
 
+    /// <summary>Appends one entry (the leader's own), replacing any unstable entries at or after its index.</summary>
+    public ulong Append(LogEntry entry)
+    {
+        Invariant.Holds(entry.Index > Committed, "committed entries are never overwritten (Raft §5.4)");
+        _unstable.Append(entry);
+        return LastIndex;
+    }
+
     public ulong Append(IReadOnlyList<LogEntry> entries)
     {
         if (entries.Count == 0)
@@ -99,7 +107,8 @@ internal sealed class RaftLog
         if (conflict != 0)
         {
             Invariant.Holds(conflict > Committed, "an entry conflicting with a committed one came from a leader (Raft §5.4)");
-            Append([.. entries.Skip((int)(conflict - index - 1))]);
+            var skip = (int)(conflict - index - 1);
+            Append(skip == 0 ? entries : [.. entries.Skip(skip)]);
         }
 
         CommitTo(Math.Min(committed, lastNewIndex));
@@ -109,8 +118,9 @@ internal sealed class RaftLog
     /// <summary>The index of the first entry whose term differs from ours or that we lack; 0 when all match (Raft §5.3: only delete on conflict).</summary>
     private ulong FindConflict(IReadOnlyList<LogEntry> entries)
     {
-        foreach (var entry in entries)
+        for (var i = 0; i < entries.Count; i++)
         {
+            var entry = entries[i];
             if (!MatchTerm(entry.Index, entry.Term))
             {
                 return entry.Index;
@@ -202,11 +212,10 @@ internal sealed class RaftLog
         }
 
         Invariant.Holds(high <= LastIndex + 1, "slice beyond the last index");
-        var result = new List<LogEntry>();
         var unstableOffset = _unstable.Offset;
+        IReadOnlyList<LogEntry> stored = [];
         if (low < unstableOffset)
         {
-            IReadOnlyList<LogEntry> stored;
             try
             {
                 stored = _storage.Entries(low, Math.Min(high, unstableOffset), maxBytes);
@@ -216,19 +225,17 @@ internal sealed class RaftLog
                 return false;
             }
 
-            result.AddRange(stored);
-            if ((ulong)stored.Count < Math.Min(high, unstableOffset) - low)
+            if (high <= unstableOffset || (ulong)stored.Count < unstableOffset - low)
             {
-                entries = result;
+                // All from storage, which already kept to maxBytes: no copy.
+                entries = stored;
                 return true;
             }
         }
 
-        if (high > unstableOffset)
-        {
-            result.AddRange(_unstable.Slice(Math.Max(low, unstableOffset), high));
-        }
-
+        var result = new List<LogEntry>((int)Math.Min(high - low, 1024));
+        result.AddRange(stored);
+        _unstable.CopyTo(result, Math.Max(low, unstableOffset), high);
         entries = LimitSize(result, maxBytes);
         return true;
     }

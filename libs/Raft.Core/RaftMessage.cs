@@ -61,6 +61,7 @@ public sealed record RaftMessage
 
     /// <summary>Heartbeat/HeartbeatResponse/ReadIndex/ReadIndexResponse: the opaque read request context.</summary>
     [Key(11)]
+    [MessagePackFormatter(typeof(BytesFormatter))]
     public ReadOnlyMemory<byte> Context { get; init; }
 
     /// <summary>InstallSnapshot: what the snapshot covers.</summary>
@@ -73,6 +74,7 @@ public sealed record RaftMessage
 
     /// <summary>InstallSnapshot: this chunk of the snapshot's data.</summary>
     [Key(14)]
+    [MessagePackFormatter(typeof(BytesFormatter))]
     public ReadOnlyMemory<byte> SnapshotData { get; init; }
 
     /// <summary>InstallSnapshot: whether this is the last chunk.</summary>

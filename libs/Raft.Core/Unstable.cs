@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Raft.Core;
 
 /// <summary>
@@ -85,6 +87,19 @@ internal sealed class Unstable
         Snapshot = snapshot;
     }
 
+    /// <summary>Appends one entry, replacing any at or after its index.</summary>
+    public void Append(LogEntry entry)
+    {
+        if (entry.Index == Offset + (ulong)_entries.Count)
+        {
+            _entries.Add(entry);
+        }
+        else
+        {
+            TruncateAndAppend([entry]);
+        }
+    }
+
     public void TruncateAndAppend(IReadOnlyList<LogEntry> entries)
     {
         var first = entries[0].Index;
@@ -106,10 +121,10 @@ internal sealed class Unstable
         }
     }
 
-    /// <summary>Entries in [low, high), which must lie within the unstable range.</summary>
-    public IEnumerable<LogEntry> Slice(ulong low, ulong high)
+    /// <summary>Adds the entries in [low, high), which must lie within the unstable range, to <paramref name="destination"/>.</summary>
+    public void CopyTo(List<LogEntry> destination, ulong low, ulong high)
     {
         Invariant.Holds(low >= Offset && high <= Offset + (ulong)_entries.Count && low <= high, "unstable slice out of range");
-        return _entries.Skip((int)(low - Offset)).Take((int)(high - low));
+        destination.AddRange(CollectionsMarshal.AsSpan(_entries).Slice((int)(low - Offset), (int)(high - low)));
     }
 }

@@ -54,6 +54,36 @@ public sealed class WireFormatTests
     }
 
     [Test]
+    public void Entry_payloads_decode_into_buffers_of_their_own_and_keep_the_wire_format()
+    {
+        var entries = new[]
+        {
+            new LogEntry { Term = 1, Index = 1, Data = new byte[] { 1, 2, 3 } },
+            new LogEntry { Term = 1, Index = 2 },
+            new LogEntry { Term = 1, Index = 3, Data = Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray() },
+            new LogEntry { Term = 1, Index = 4, Data = new byte[] { 4 } },
+        };
+        var message = new RaftMessage { Type = MessageType.Append, Entries = entries };
+        var frame = MessagePackSerializer.Serialize(message, Untrusted);
+
+        // The bytes are what MessagePack's own formatter writes for ReadOnlyMemory<byte>: bin 8 with the payload.
+        Assert.That(MessagePackSerializer.Serialize(entries[0], Untrusted)[^5..], Is.EqualTo(new byte[] { 0xC4, 3, 1, 2, 3 }));
+
+        var copy = MessagePackSerializer.Deserialize<RaftMessage>(frame, Untrusted);
+        Array.Clear(frame);
+        var first = copy.Entries[0].Data.ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(copy.Entries.Select(e => e.Data.ToArray()), Is.EqualTo(entries.Select(e => e.Data.ToArray())), "payloads survive the frame's buffer being reused");
+            Assert.That(copy.Entries[1].Data.IsEmpty, Is.True);
+        });
+
+        // Writing into one decoded payload must not show through another (they may share a slab, never bytes).
+        System.Runtime.InteropServices.MemoryMarshal.AsMemory(copy.Entries[3].Data).Span.Fill(0xFF);
+        Assert.That(copy.Entries[0].Data.ToArray(), Is.EqualTo(first));
+    }
+
+    [Test]
     public void Hard_state_and_configuration_changes_round_trip()
     {
         var hard = new HardState(3, new NodeId(2), 9);

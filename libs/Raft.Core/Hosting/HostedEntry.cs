@@ -22,10 +22,11 @@ internal readonly record struct HostedEntry(
 
     public int EncodedLength => BaseBytes + (HasSessionFields(Kind) ? SessionBytes : 0) + Payload.Length;
 
-    public byte[] Encode()
+    /// <summary>The entry's bytes, in a buffer from <see cref="PayloadSlabs"/> since it stays in the log.</summary>
+    public ReadOnlyMemory<byte> Encode()
     {
-        var buffer = new byte[EncodedLength];
-        var span = buffer.AsSpan();
+        var buffer = PayloadSlabs.Allocate(EncodedLength);
+        var span = buffer.Span;
         span[0] = (byte)Kind;
         BinaryPrimitives.WriteInt64LittleEndian(span[1..], TimestampMilliseconds);
         var offset = BaseBytes;

@@ -16,6 +16,11 @@ namespace Raft.Core;
 /// <see cref="ApplyAsync(ApplyContext, ReadOnlyMemory{byte}, CancellationToken)"/> stops the node (see <see cref="StateMachineFaultedException"/>): a replica that cannot apply a
 /// committed command must not go on and diverge.
 /// </para>
+/// <para>
+/// <b>Buffers.</b> The command's bytes stay valid and unchanged for as long as they are referenced, but small commands share
+/// larger buffers with neighbouring log entries: copy a command (or deserialize it, which copies) rather than keep a slice of it
+/// for long, or that slice keeps the whole buffer in memory.
+/// </para>
 /// </remarks>
 public interface IStateMachine
 {

@@ -22,7 +22,8 @@ public sealed partial class RaftNode
         var reader = _applyQueue.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(_stopping.Token))
+            // No token: stopping completes the queue, and a wait with a token that can be cancelled allocates every time.
+            while (await reader.WaitToReadAsync())
             {
                 while (reader.TryRead(out var work))
                 {
@@ -59,9 +60,9 @@ public sealed partial class RaftNode
         switch (work)
         {
             case ApplyWork.Entries entries:
-                foreach (var entry in entries.Committed)
+                for (var i = 0; i < entries.Committed.Count; i++)
                 {
-                    await ApplyEntryAsync(entry);
+                    await ApplyEntryAsync(entries.Committed[i]);
                 }
 
                 _appliedConfiguration = entries.Configuration;

@@ -4,7 +4,11 @@ namespace Raft.Core;
 
 public sealed partial class RaftNode
 {
-    /// <summary>Work for the node's loop, the only code that touches the core and the log store's write side.</summary>
+    /// <summary>
+    /// Work for the node's loop, the only code that touches the core and the log store's write side. The two inputs that come
+    /// with every command go into the inbox as they are, without a wrapper: a <see cref="RaftMessage"/> from a peer and a
+    /// <see cref="CommandProposal"/>.
+    /// </summary>
     private abstract record Input
     {
         public sealed record Tick : Input
@@ -12,11 +16,9 @@ public sealed partial class RaftNode
             public static readonly Tick Instance = new();
         }
 
-        public sealed record Message(RaftMessage Body) : Input;
+        public sealed record Propose(ReadOnlyMemory<byte> Data, OutcomeCompletion Completion) : Input;
 
-        public sealed record Propose(byte[] Data, TaskCompletionSource<ApplyOutcome> Completion) : Input;
-
-        public sealed record ChangeMembership(ConfigChange Change, TaskCompletionSource<ApplyOutcome> Completion) : Input;
+        public sealed record ChangeMembership(ConfigChange Change, OutcomeCompletion Completion) : Input;
 
         public sealed record Read(ulong Id) : Input;
 

@@ -23,7 +23,8 @@ public sealed partial class RaftNode
         var reader = _inbox.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(_stopping.Token))
+            // No token: stopping completes the inbox, and a wait with a token that can be cancelled allocates every time.
+            while (await reader.WaitToReadAsync())
             {
                 if (Interlocked.Exchange(ref _stalledStepDown, 0) == 1)
                 {
@@ -52,7 +53,7 @@ public sealed partial class RaftNode
         }
     }
 
-    private async ValueTask HandleAsync(Input input)
+    private async ValueTask HandleAsync(object input)
     {
         // Time first: a node that was paused (a long GC, a stopped VM) must see every tick that passed before it serves a
         // read under a lease or answers a vote, or its lease would outlive the others' election timeouts.
@@ -62,12 +63,15 @@ public sealed partial class RaftNode
             case Input.Tick:
                 Interlocked.Exchange(ref _pendingTicks, 0);
                 break;
-            case Input.Message message:
+            case RaftMessage message:
                 Interlocked.Decrement(ref _inboxMessages);
-                _core.Step(message.Body);
+                _core.Step(message);
+                break;
+            case CommandProposal command:
+                HandlePropose(command.Data, command.Task.IsCompleted, command);
                 break;
             case Input.Propose propose:
-                HandlePropose(propose);
+                HandlePropose(propose.Data, propose.Completion.Task.IsCompleted, propose.Completion);
                 break;
             case Input.ChangeMembership change:
                 HandleChangeMembership(change);
@@ -99,21 +103,21 @@ public sealed partial class RaftNode
         }
     }
 
-    private void HandlePropose(Input.Propose propose)
+    private void HandlePropose(ReadOnlyMemory<byte> data, bool cancelled, IPendingCompletion completion)
     {
-        if (propose.Completion.Task.IsCompleted)
+        if (cancelled)
         {
             return; // cancelled before it reached the loop
         }
 
         try
         {
-            var index = _core.Propose(propose.Data);
-            AddPending(index, _core.Term, propose.Completion);
+            var index = _core.Propose(data);
+            AddPending(index, _core.Term, completion);
         }
         catch (Exception exception) when (exception is NotLeaderException or ProposalRejectedException or ProposalTooLargeException)
         {
-            propose.Completion.TrySetException(exception);
+            completion.Fail(exception);
         }
     }
 
@@ -126,7 +130,7 @@ public sealed partial class RaftNode
         }
         catch (Exception exception) when (exception is NotLeaderException or ProposalRejectedException or ArgumentException)
         {
-            change.Completion.TrySetException(exception);
+            change.Completion.Fail(exception);
         }
     }
 
@@ -380,7 +384,7 @@ public sealed partial class RaftNode
             return;
         }
 
-        if (!_inbox.Writer.TryWrite(new Input.Message(message)))
+        if (!_inbox.Writer.TryWrite(message))
         {
             Interlocked.Decrement(ref _inboxMessages);
         }

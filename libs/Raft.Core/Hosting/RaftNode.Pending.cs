@@ -7,22 +7,22 @@ public sealed partial class RaftNode
 {
     private readonly Lock _pendingGate = new();
     private readonly Dictionary<ulong, PendingProposal> _pendingProposals = [];
+
+    /// <summary>The count of <see cref="_pendingProposals"/>, readable without the lock that every proposer would contend for.</summary>
+    private int _pendingProposalCount;
     private readonly Dictionary<ulong, PendingRead> _pendingReads = [];
     private ulong _nextReadId;
 
+    /// <summary>Proposes a hosted entry on behalf of a remote client and returns what applying it produced.</summary>
     private async Task<ApplyOutcome> ProposeEntryAsync(HostedEntry entry, CancellationToken cancellationToken)
     {
         ThrowIfStopped();
-        lock (_pendingGate)
+        if (RefuseProposal() is { } refused)
         {
-            if (_pendingProposals.Count >= _options.MaxPendingProposals)
-            {
-                throw new ProposalRejectedException(ProposalRejectionReason.TooManyPendingProposals,
-                    $"RaftNodeOptions.MaxPendingProposals ({_options.MaxPendingProposals}) proposals are waiting; retry later.");
-            }
+            throw refused;
         }
 
-        var completion = NewCompletion<ApplyOutcome>();
+        var completion = new OutcomeCompletion();
         using var registration = cancellationToken.CanBeCanceled
             ? cancellationToken.Register(() => completion.TrySetCanceled(cancellationToken))
             : default;
@@ -36,12 +36,21 @@ public sealed partial class RaftNode
         };
     }
 
+    /// <summary>The error that refuses a new proposal now, or null when there is room for it.</summary>
+    private ProposalRejectedException? RefuseProposal()
+    {
+        return Volatile.Read(ref _pendingProposalCount) < _options.MaxPendingProposals ? null
+            : new ProposalRejectedException(ProposalRejectionReason.TooManyPendingProposals,
+                $"RaftNodeOptions.MaxPendingProposals ({_options.MaxPendingProposals}) proposals are waiting; retry later.");
+    }
+
     /// <summary>Called by the loop once the core accepted a proposal at <paramref name="index"/>.</summary>
-    private void AddPending(ulong index, ulong term, TaskCompletionSource<ApplyOutcome> completion)
+    private void AddPending(ulong index, ulong term, IPendingCompletion completion)
     {
         lock (_pendingGate)
         {
             _pendingProposals[index] = new PendingProposal(term, completion);
+            Volatile.Write(ref _pendingProposalCount, _pendingProposals.Count);
         }
     }
 
@@ -55,16 +64,18 @@ public sealed partial class RaftNode
             {
                 return;
             }
+
+            Volatile.Write(ref _pendingProposalCount, _pendingProposals.Count);
         }
 
         if (pending.Term == entry.Term)
         {
-            pending.Completion.TrySetResult(outcome);
+            pending.Completion.Complete(outcome);
         }
         else
         {
             // A later leader put a different entry at this index: ours was never committed (Raft §5.3).
-            pending.Completion.TrySetException(new ProposalOutcomeUnknownException(entry.Index, _core.Leader, "a later leader overwrote it"));
+            pending.Completion.Fail(new ProposalOutcomeUnknownException(entry.Index, _core.Leader, "a later leader overwrote it"));
         }
     }
 
@@ -75,11 +86,12 @@ public sealed partial class RaftNode
         {
             failed = [.. _pendingProposals];
             _pendingProposals.Clear();
+            Volatile.Write(ref _pendingProposalCount, 0);
         }
 
         foreach (var (index, pending) in failed)
         {
-            pending.Completion.TrySetException(error(index));
+            pending.Completion.Fail(error(index));
         }
     }
 
@@ -146,7 +158,63 @@ public sealed partial class RaftNode
     private static ulong DecodeReadContext(ReadOnlyMemory<byte> context) =>
         context.Length == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(context.Span) : 0;
 
-    private readonly record struct PendingProposal(ulong Term, TaskCompletionSource<ApplyOutcome> Completion);
+    private readonly record struct PendingProposal(ulong Term, IPendingCompletion Completion);
+
+    /// <summary>Whoever waits for an entry the node proposed: told what applying it produced, or why it will never be known.</summary>
+    private interface IPendingCompletion
+    {
+        void Complete(ApplyOutcome outcome);
+
+        void Fail(Exception exception);
+    }
+
+    /// <summary>A completion for callers that read the whole <see cref="ApplyOutcome"/> (client requests, membership changes).</summary>
+    private sealed class OutcomeCompletion() : TaskCompletionSource<ApplyOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), IPendingCompletion
+    {
+        public void Complete(ApplyOutcome outcome) => TrySetResult(outcome);
+
+        public void Fail(Exception exception) => TrySetException(exception);
+    }
+
+    /// <summary>
+    /// A command from <see cref="ProposeAsync"/>: the inbox item, the pending entry and the caller's task in one object, since
+    /// at full load one is made for every command.
+    /// </summary>
+    private sealed class CommandProposal(ReadOnlyMemory<byte> data)
+        : TaskCompletionSource<ReadOnlyMemory<byte>>(TaskCreationOptions.RunContinuationsAsynchronously), IPendingCompletion
+    {
+        private CancellationTokenRegistration _cancellation;
+
+        /// <summary>The encoded entry.</summary>
+        public ReadOnlyMemory<byte> Data { get; } = data;
+
+        /// <summary>Cancels the caller's task when <paramref name="token"/> is; call once, before the proposal is posted.</summary>
+        public void CancelWith(CancellationToken token)
+        {
+            if (token.CanBeCanceled)
+            {
+                _cancellation = token.UnsafeRegister(static (state, token) => ((CommandProposal)state!).TrySetCanceled(token), this);
+            }
+        }
+
+        public void Complete(ApplyOutcome outcome)
+        {
+            // As for a remote client's command without a session (ProposeEntryAsync).
+            _ = outcome.Status switch
+            {
+                ClientResponseStatus.SessionExpired => TrySetException(new SessionExpiredException(outcome.ClientId)),
+                ClientResponseStatus.Rejected => TrySetException(new InvalidOperationException(outcome.Message)),
+                _ => TrySetResult(outcome.Result),
+            };
+            _cancellation.Dispose();
+        }
+
+        public void Fail(Exception exception)
+        {
+            TrySetException(exception);
+            _cancellation.Dispose();
+        }
+    }
 
     private sealed class PendingRead(ulong id, byte[] query, TaskCompletionSource<ReadOnlyMemory<byte>> completion)
     {

@@ -31,7 +31,7 @@ public sealed partial class RaftNode : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RaftCore _core;
-    private readonly Channel<Input> _inbox;
+    private readonly Channel<object> _inbox;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _statusGate = new();
     private RaftNodeStatus _status;
@@ -59,7 +59,7 @@ public sealed partial class RaftNode : IAsyncDisposable
         _time = time;
         _logger = loggerFactory.CreateLogger<RaftNode>();
         _core = new RaftCore(options.NodeId, log, options.Raft, random);
-        _inbox = Channel.CreateUnbounded<Input>(new UnboundedChannelOptions { SingleReader = true });
+        _inbox = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
         _applyQueue = Channel.CreateUnbounded<ApplyWork>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
         _sessions = new SessionTable(options.SessionTimeout, options.MaxSessions, options.MaxResponsesPerSession);
         _status = CaptureStatus();
@@ -193,10 +193,22 @@ public sealed partial class RaftNode : IAsyncDisposable
     /// <exception cref="ProposalRejectedException">Too many proposals are pending, or a leadership transfer is in progress.</exception>
     /// <exception cref="ProposalOutcomeUnknownException">Leadership was lost before the command was applied here.</exception>
     /// <exception cref="StateMachineFaultedException">The node stopped because its state machine threw.</exception>
-    public async Task<ReadOnlyMemory<byte>> ProposeAsync(ReadOnlyMemory<byte> command, CancellationToken cancellationToken = default)
+    public Task<ReadOnlyMemory<byte>> ProposeAsync(ReadOnlyMemory<byte> command, CancellationToken cancellationToken = default)
     {
-        var outcome = await ProposeEntryAsync(new HostedEntry(HostedEntryKind.Command, NowMilliseconds(), 0, 0, 0, command), cancellationToken);
-        return outcome.Result;
+        // Errors come back in the task, as from an async method; the happy path allocates the proposal and its task only.
+        if ((StoppedError() ?? RefuseProposal()) is { } refused)
+        {
+            return Task.FromException<ReadOnlyMemory<byte>>(refused);
+        }
+
+        var proposal = new CommandProposal(new HostedEntry(HostedEntryKind.Command, NowMilliseconds(), 0, 0, 0, command).Encode());
+        proposal.CancelWith(cancellationToken);
+        if (!_inbox.Writer.TryWrite(proposal))
+        {
+            proposal.Fail(StoppedError() ?? new ObjectDisposedException(nameof(RaftNode)));
+        }
+
+        return proposal.Task;
     }
 
     /// <summary>
@@ -221,7 +233,11 @@ public sealed partial class RaftNode : IAsyncDisposable
     public async Task ChangeMembershipAsync(ConfigChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        await PostAndWaitAsync<ApplyOutcome>(completion => new Input.ChangeMembership(change, completion), cancellationToken);
+        ThrowIfStopped();
+        var completion = new OutcomeCompletion();
+        using var registration = cancellationToken.Register(() => completion.TrySetCanceled(cancellationToken));
+        Post(new Input.ChangeMembership(change, completion));
+        await completion.Task;
     }
 
     /// <summary>Adds a voter (a single-server change, Raft thesis §4.1). Catch a new node up as a learner first.</summary>
@@ -292,18 +308,22 @@ public sealed partial class RaftNode : IAsyncDisposable
 
     private void ThrowIfStopped()
     {
-        if (_fault is { } fault)
+        if (StoppedError() is { } error)
         {
-            throw AsStopped(fault);
+            throw error;
         }
-
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
     }
+
+    /// <summary>Why the node takes no more work, or null while it runs.</summary>
+    private Exception? StoppedError() =>
+        _fault is { } fault ? AsStopped(fault)
+        : Volatile.Read(ref _disposed) != 0 ? new ObjectDisposedException(GetType().FullName)
+        : null;
 
     private static InvalidOperationException AsStopped(Exception fault) =>
         fault as StateMachineFaultedException ?? (InvalidOperationException)new RaftNodeFaultedException(fault);
 
-    private void Post(Input input)
+    private void Post(object input)
     {
         if (!_inbox.Writer.TryWrite(input))
         {

@@ -33,6 +33,8 @@ public interface IRaftLogReader
     /// Entries in [<paramref name="low"/>, <paramref name="high"/>), stopping before the total size passes <paramref name="maxBytes"/>
     /// but always returning at least one entry when the range is not empty.
     /// </summary>
+    /// <remarks>The core may pass the returned list on as it is (in messages and <see cref="Ready"/> batches): return a list of
+    /// the caller's own, not a view of the store that later writes would change.</remarks>
     /// <exception cref="LogCompactedException"><paramref name="low"/> is before <see cref="FirstIndex"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="high"/> is after <see cref="LastIndex"/> + 1.</exception>
     IReadOnlyList<LogEntry> Entries(ulong low, ulong high, long maxBytes);

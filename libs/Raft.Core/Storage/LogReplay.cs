@@ -12,7 +12,7 @@ namespace Raft.Core;
 internal sealed class LogReplay
 {
     /// <summary>The entries after <see cref="Offset"/>, in order.</summary>
-    public List<LogEntry> Entries { get; } = [];
+    public EntryList Entries { get; } = new();
 
     /// <summary>The index just before the first of <see cref="Entries"/>; equal to the snapshot's index once <see cref="BaseKnown"/>.</summary>
     public ulong Offset { get; private set; }
@@ -98,9 +98,9 @@ internal sealed class LogReplay
             return null;
         }
 
-        if (index > Offset && Entries[(int)(index - Offset - 1)].Term != metadata.Term)
+        if (index > Offset && Entries.TermAt((int)(index - Offset - 1)) != metadata.Term)
         {
-            return $"a compaction to index {index} in term {metadata.Term}, but the entry there has term {Entries[(int)(index - Offset - 1)].Term}";
+            return $"a compaction to index {index} in term {metadata.Term}, but the entry there has term {Entries.TermAt((int)(index - Offset - 1))}";
         }
 
         Entries.RemoveRange(0, (int)(index - Offset));

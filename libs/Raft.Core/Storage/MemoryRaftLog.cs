@@ -6,10 +6,14 @@ namespace Raft.Core;
 /// An in-memory <see cref="ILogStore"/>, with the synchronous write side the core-only tests use: append, install a snapshot, create one, compact,
 /// save the hard state. Used by tests and simulations, where "persisted" means "written here".
 /// </summary>
-/// <remarks>Not thread-safe. Element 0 of the internal list is a placeholder carrying the snapshot's index and term.</remarks>
+/// <remarks>Not thread-safe.</remarks>
 public sealed class MemoryRaftLog : ILogStore
 {
-    private readonly List<LogEntry> _entries = [new LogEntry()];
+    private readonly EntryList _entries = new();
+
+    /// <summary>The index just before the first entry (the snapshot's or the last compacted one), and its term.</summary>
+    private ulong _offset;
+    private ulong _offsetTerm;
     private Snapshot _snapshot = Snapshot.Empty;
 
     /// <summary>The last saved hard state.</summary>
@@ -19,10 +23,10 @@ public sealed class MemoryRaftLog : ILogStore
     public RaftInitialState InitialState => new(HardState, _snapshot.Metadata.Configuration);
 
     /// <inheritdoc />
-    public ulong FirstIndex => _entries[0].Index + 1;
+    public ulong FirstIndex => _offset + 1;
 
     /// <inheritdoc />
-    public ulong LastIndex => _entries[0].Index + (ulong)_entries.Count - 1;
+    public ulong LastIndex => _offset + (ulong)_entries.Count;
 
     /// <inheritdoc />
     public Snapshot Snapshot => _snapshot;
@@ -47,31 +51,31 @@ public sealed class MemoryRaftLog : ILogStore
     /// <inheritdoc />
     public ulong Term(ulong index)
     {
-        var offset = _entries[0].Index;
+        var offset = _offset;
         if (index < offset)
         {
             throw new LogCompactedException(index, FirstIndex);
         }
 
         ArgumentOutOfRangeException.ThrowIfGreaterThan(index, LastIndex);
-        return _entries[(int)(index - offset)].Term;
+        return index == offset ? _offsetTerm : _entries.TermAt((int)(index - offset - 1));
     }
 
     /// <inheritdoc />
     public IReadOnlyList<LogEntry> Entries(ulong low, ulong high, long maxBytes)
     {
-        var offset = _entries[0].Index;
+        var offset = _offset;
         if (low <= offset)
         {
             throw new LogCompactedException(low, FirstIndex);
         }
 
         ArgumentOutOfRangeException.ThrowIfGreaterThan(high, LastIndex + 1);
-        var result = new List<LogEntry>();
+        var result = new List<LogEntry>(high > low ? (int)Math.Min(high - low, 1024) : 0);
         long size = 0;
         for (var i = low; i < high; i++)
         {
-            var entry = _entries[(int)(i - offset)];
+            var entry = _entries.Get((int)(i - offset - 1), i);
             size += entry.SizeBytes;
             if (result.Count > 0 && size > maxBytes)
             {
@@ -92,8 +96,9 @@ public sealed class MemoryRaftLog : ILogStore
     public void Append(IReadOnlyList<LogEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        foreach (var entry in entries)
+        for (var i = 0; i < entries.Count; i++)
         {
+            var entry = entries[i];
             if (entry.Index < FirstIndex)
             {
                 continue;
@@ -104,7 +109,7 @@ public sealed class MemoryRaftLog : ILogStore
                 throw new ArgumentException($"Entry {entry.Index} would leave a gap after the last index {LastIndex}.", nameof(entries));
             }
 
-            var position = (int)(entry.Index - _entries[0].Index);
+            var position = (int)(entry.Index - _offset - 1);
             if (position < _entries.Count)
             {
                 _entries.RemoveRange(position, _entries.Count - position);
@@ -126,7 +131,8 @@ public sealed class MemoryRaftLog : ILogStore
 
         _snapshot = snapshot;
         _entries.Clear();
-        _entries.Add(new LogEntry { Term = snapshot.Term, Index = snapshot.Index });
+        _offset = snapshot.Index;
+        _offsetTerm = snapshot.Term;
         return true;
     }
 
@@ -150,17 +156,16 @@ public sealed class MemoryRaftLog : ILogStore
     /// <summary>Discards entries up to and including <paramref name="index"/>; they must be covered by the snapshot.</summary>
     public void Compact(ulong index)
     {
-        var offset = _entries[0].Index;
-        if (index <= offset)
+        if (index <= _offset)
         {
             return;
         }
 
         ArgumentOutOfRangeException.ThrowIfGreaterThan(index, _snapshot.Index);
-        var count = (int)(index - offset);
-        var placeholder = new LogEntry { Term = _entries[count].Term, Index = index };
-        _entries.RemoveRange(0, count + 1);
-        _entries.Insert(0, placeholder);
+        var term = Term(index);
+        _entries.RemoveRange(0, (int)(index - _offset));
+        _offset = index;
+        _offsetTerm = term;
     }
 
     /// <inheritdoc />

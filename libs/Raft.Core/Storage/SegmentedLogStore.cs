@@ -46,7 +46,7 @@ public sealed partial class SegmentedLogStore : ILogStore
     private readonly IFileStorage _storage;
     private readonly SegmentedLogStoreOptions _options;
     private readonly List<LogSegment> _segments;
-    private readonly List<LogEntry> _entries;
+    private readonly EntryList _entries;
     private ArrayBufferWriter<byte> _scratch = new(4096);
     private IStorageFile _activeFile;
     private long _writeOffset;
@@ -114,7 +114,7 @@ public sealed partial class SegmentedLogStore : ILogStore
         }
 
         ArgumentOutOfRangeException.ThrowIfGreaterThan(index, LastIndex);
-        return index == offset ? _snapshot.Term : _entries[(int)(index - offset - 1)].Term;
+        return index == offset ? _snapshot.Term : _entries.TermAt((int)(index - offset - 1));
     }
 
     /// <inheritdoc />
@@ -133,7 +133,7 @@ public sealed partial class SegmentedLogStore : ILogStore
         long size = 0;
         for (var i = low; i < high; i++)
         {
-            var entry = _entries[(int)(i - offset - 1)];
+            var entry = _entries.Get((int)(i - offset - 1), i);
             size += entry.SizeBytes;
             if (result.Count > 0 && size > maxBytes)
             {
