@@ -59,4 +59,7 @@ public enum ChubbyErrorCode : byte
 
     /// <summary>An argument is out of range; the message says which.</summary>
     InvalidArgument = 18,
+
+    /// <summary>The session's principal is not listed in the ACL file that governs the operation; the message names the node, the principal and the file.</summary>
+    PermissionDenied = 19,
 }

@@ -56,8 +56,9 @@ public sealed class ChubbySimCell
         MaxLockWait = TimeSpan.FromMilliseconds(500),
     };
 
-    public static ChubbyClientOptions DefaultClientOptions() => new()
+    public static ChubbyClientOptions DefaultClientOptions(string principal = ChubbyPrincipal.Anonymous) => new()
     {
+        Principal = principal,
         GracePeriod = TimeSpan.FromSeconds(6),
         RequestTimeout = TimeSpan.FromMilliseconds(500),
         RetryDelay = TimeSpan.FromMilliseconds(50),
