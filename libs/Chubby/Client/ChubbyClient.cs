@@ -306,6 +306,17 @@ public sealed partial class ChubbyClient : IAsyncDisposable
                     continue;
                 }
 
+                if (response.Status != ChubbyErrorCode.NotMaster)
+                {
+                    lock (_gate)
+                    {
+                        if (_master == target)
+                        {
+                            RedirectKeepAliveLocked();
+                        }
+                    }
+                }
+
                 switch (response.Status)
                 {
                     case ChubbyErrorCode.NotMaster:
@@ -418,6 +429,7 @@ public sealed partial class ChubbyClient : IAsyncDisposable
             lock (_gate)
             {
                 _master = hint;
+                RedirectKeepAliveLocked();
             }
 
             return true;

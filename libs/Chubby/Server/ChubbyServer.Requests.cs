@@ -79,9 +79,11 @@ public sealed partial class ChubbyServer
             return null;
         }
 
-        if (!master.Leases.TryGetValue(sessionId, out lease) || lease.Ending || lease.DeadlineMilliseconds <= NowMilliseconds)
+        if (RefusalLocked(master, sessionId, NowMilliseconds, out lease) is { } refusal)
         {
-            return Refuse(ChubbyErrorCode.SessionExpired, $"Session {sessionId} has expired.");
+            return refusal == ChubbyErrorCode.SessionExpired
+                ? Refuse(refusal, $"Session {sessionId} has expired.")
+                : Refuse(refusal, $"The lease of session {sessionId} has run out at {Id} and its end is not recorded yet; retry.");
         }
 
         return null;
