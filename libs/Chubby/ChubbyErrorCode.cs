@@ -9,10 +9,13 @@ public enum ChubbyErrorCode : byte
     /// <summary>The replica asked is not the master; the answer names the master when known.</summary>
     NotMaster = 1,
 
-    /// <summary>The master has just taken over and waits for sessions to acknowledge the fail-over before it allows changes.</summary>
+    /// <summary>
+    /// Retry shortly: the master has just taken over and waits for sessions to acknowledge the fail-over before it allows changes;
+    /// or the session's lease has run out at this replica and its end is not recorded yet (the replica may no longer be master).
+    /// </summary>
     MasterRecovering = 2,
 
-    /// <summary>The session has expired or never existed.</summary>
+    /// <summary>The session has expired (its end is recorded in the cell's log) or never existed.</summary>
     SessionExpired = 3,
 
     /// <summary>The path is not a well-formed path of this cell.</summary>
@@ -59,4 +62,7 @@ public enum ChubbyErrorCode : byte
 
     /// <summary>An argument is out of range; the message says which.</summary>
     InvalidArgument = 18,
+
+    /// <summary>The session's principal is not listed in the ACL file that governs the operation; the message names the node, the principal and the file.</summary>
+    PermissionDenied = 19,
 }

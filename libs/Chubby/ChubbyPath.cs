@@ -14,8 +14,17 @@ public static class ChubbyPath
     /// <summary>The first component of every path.</summary>
     public const string Prefix = "/ls/";
 
+    /// <summary>The name of the directory, in every cell's root, that holds the cell's ACL files (Chubby §2.4).</summary>
+    public const string AclDirectoryName = "acl";
+
     /// <summary>The root directory of a cell, <c>/ls/&lt;cell&gt;</c>.</summary>
     public static string CellRoot(string cell) => Prefix + cell;
+
+    /// <summary>The cell's ACL directory, <c>/ls/&lt;cell&gt;/acl</c>: the ACL name <c>foo</c> refers to the file <c>/ls/&lt;cell&gt;/acl/foo</c>.</summary>
+    public static string AclDirectory(string cell) => CellRoot(cell) + "/" + AclDirectoryName;
+
+    /// <summary>The ACL file an ACL name refers to, <c>/ls/&lt;cell&gt;/acl/&lt;name&gt;</c>.</summary>
+    public static string AclFile(string cell, string name) => AclDirectory(cell) + "/" + name;
 
     /// <summary>Checks that <paramref name="path"/> names a node of cell <paramref name="cell"/>.</summary>
     /// <exception cref="ChubbyException">With <see cref="ChubbyErrorCode.InvalidPath"/> and a message that says what is wrong.</exception>
@@ -67,6 +76,10 @@ public static class ChubbyPath
         return problem is null;
     }
 
+    /// <summary>Whether <paramref name="path"/> is an ACL file of cell <paramref name="cell"/>: a direct child of its ACL directory.</summary>
+    public static bool IsAclFile(string path, string cell) =>
+        string.Equals(Parent(path ?? throw new ArgumentNullException(nameof(path))), AclDirectory(cell), StringComparison.Ordinal);
+
     /// <summary>The parent directory of <paramref name="path"/>, or null for a cell root.</summary>
     public static string? Parent(string path)
     {
@@ -83,8 +96,10 @@ public static class ChubbyPath
         return path[(path.LastIndexOf('/') + 1)..];
     }
 
-    private static bool IsValidName(string name, [NotNullWhen(false)] out string? problem)
+    /// <summary>Whether <paramref name="name"/> is a valid name of one node (no slashes); <paramref name="problem"/> says why not.</summary>
+    public static bool IsValidName(string name, [NotNullWhen(false)] out string? problem)
     {
+        ArgumentNullException.ThrowIfNull(name);
         problem = name switch
         {
             "" => "it has an empty component (two slashes in a row, or a trailing slash)",

@@ -42,4 +42,8 @@ public sealed record NodeStat
     /// <summary>Whether the node is ephemeral: deleted when the session that created it ends.</summary>
     [Key(7)]
     public bool IsEphemeral { get; init; }
+
+    /// <summary>The ACL files that govern reading, writing and changing the ACL names of the node (Chubby §2.4).</summary>
+    [Key(8)]
+    public AclNames Acl { get; init; } = AclNames.Open;
 }

@@ -113,6 +113,40 @@ public sealed class SessionTests
     }
 
     [Test]
+    public void ALostKeepAlive_IsSentAgain_BeforeTheLeaseEnds()
+    {
+        var cell = new ChubbySimCell(15);
+        var master = cell.WaitForMaster();
+        var client = cell.AddClient();
+        cell.Simulator.RunFor(TimeSpan.FromSeconds(1));
+
+        // The KeepAlive sent after the next renewal is lost. The client hears nothing, as when the master holds it; it must notice
+        // when the answer is due, not when its lease has run out (by then the master has ended the session).
+        client.Transport.DropNext(e => e.Body is KeepAliveRequest);
+        cell.Simulator.RunFor(cell.ServerOptions.Lease * 3);
+
+        Assert.That(client.Transport.Dropped, Is.EqualTo(1), "a KeepAlive was lost");
+        Assert.That(client.Client.State, Is.EqualTo(ChubbySessionState.Safe));
+        Assert.That(client.Saw(ChubbyEventKind.Jeopardy), Is.False, "the KeepAlive was sent again while the lease still ran");
+        Assert.That(master.Database.Sessions.ContainsKey(client.Client.SessionId), Is.True);
+    }
+
+    [Test]
+    public void AnIdleClient_FindsTheNewMaster_BeforeItsLeaseEnds()
+    {
+        var cell = new ChubbySimCell(16);
+        var first = cell.WaitForMaster();
+        var client = cell.AddClient();
+        cell.Simulator.RunFor(TimeSpan.FromSeconds(1));
+
+        // The client's KeepAlive waits at the master when it dies; nothing else tells the client.
+        cell.Crash(first.Id);
+        Assert.That(cell.Simulator.RunUntil(() => client.Saw(ChubbyEventKind.MasterFailedOver), TimeSpan.FromSeconds(10)), Is.True, "no fail-over event");
+        Assert.That(client.Saw(ChubbyEventKind.Jeopardy), Is.False, "the KeepAlive left the dead master when its answer was due, before the lease ran out");
+        Assert.That(client.Client.State, Is.EqualTo(ChubbySessionState.Safe));
+    }
+
+    [Test]
     public void LeaseTime_IsNotResetByLeaderChurn()
     {
         var options = DefaultServerOptions();

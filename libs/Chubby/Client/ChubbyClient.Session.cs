@@ -9,10 +9,25 @@ public sealed partial class ChubbyClient
     private ulong _acknowledgedInvalidation;
     private ulong _acknowledgedEvent;
 
+    /// <summary>The replica that answered the last KeepAlive, while it is trusted to hold the next one; none after a miss.</summary>
+    private NodeId _keepAliveHolder;
+
+    /// <summary>The replica the outstanding KeepAlive was sent to.</summary>
+    private NodeId _keepAliveTarget;
+
+    /// <summary>The master's <see cref="KeepAliveResponse.ReplyMarginMilliseconds"/>.</summary>
+    private long _replyMargin;
+
     /// <summary>
     /// Keeps one KeepAlive outstanding at all times (Chubby §2.8). Each answer extends the local lease, delivers invalidations
     /// (dropped before the next KeepAlive acknowledges them) and events, and reveals a fail-over by a new epoch.
     /// </summary>
+    /// <remarks>
+    /// A held KeepAlive is answered by the master at the latest <see cref="KeepAliveResponse.ReplyMarginMilliseconds"/> before the
+    /// lease ends. When no answer has come halfway through that margin the request or its answer was lost, or the master is gone:
+    /// the client asks the next replica at once, asking for an immediate answer, while there is still time for a renewal.
+    /// Waiting for the whole lease instead would let one lost message end the session at the master.
+    /// </remarks>
     private async Task RunKeepAliveLoopAsync()
     {
         while (!_stopping.IsCancellationRequested)
@@ -29,6 +44,10 @@ public sealed partial class ChubbyClient
                 }
 
                 target = _master;
+
+                // Held only by the replica that answered the last KeepAlive, while the session is safe; anyone else is asked for
+                // an immediate answer (a guess at the master, a fail-over, jeopardy, or a miss).
+                var hold = _state == ChubbySessionState.Safe && target == _keepAliveHolder;
                 request = new KeepAliveRequest
                 {
                     SessionId = _sessionId,
@@ -36,11 +55,18 @@ public sealed partial class ChubbyClient
                     AcknowledgedInvalidation = _acknowledgedInvalidation,
                     AcknowledgedEvent = _acknowledgedEvent,
                     Handles = _registerHandles ? [.. _handles.Values.Select(h => h.Descriptor)] : null,
+                    AnswerNow = !hold,
                 };
 
-                // While safe the master may hold the KeepAlive until shortly before the lease ends; wait a little past that.
-                var untilDeadline = TimeSpan.FromMilliseconds(Math.Max(0, _localDeadline - NowMilliseconds));
-                timeout = _state == ChubbySessionState.Safe ? untilDeadline + _options.RequestTimeout : _options.RequestTimeout;
+                // A held KeepAlive waits until its answer is due. An immediate answer is waited for at most half the time left on
+                // the lease while it runs, so that several tries fit before it ends; in jeopardy, for the usual request timeout.
+                var now = NowMilliseconds;
+                var due = _localDeadline - (_replyMargin / 2) - now;
+                var left = TimeSpan.FromMilliseconds((_localDeadline - now) / 2.0);
+                timeout = hold && due > 0 ? TimeSpan.FromMilliseconds(due)
+                    : _state == ChubbySessionState.Safe && left > TimeSpan.Zero ? Clamp(left, _options.RetryDelay, _options.RequestTimeout)
+                    : _options.RequestTimeout;
+                _keepAliveTarget = target;
                 _keepAliveAttempt = attempt = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
             }
 
@@ -52,14 +78,24 @@ public sealed partial class ChubbyClient
             }
             catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
             {
-                continue; // jeopardy began: ask again at once with the short timeout
+                // Jeopardy began, or a call found the master elsewhere: ask again at once, for an immediate answer.
+                ForgetKeepAliveHolder();
+                continue;
             }
             catch (OperationCanceledException)
             {
                 return;
             }
+            catch (RpcTimeoutException)
+            {
+                // No answer when one was due: a lost message or a gone master. The next replica answers at once (or names the master).
+                ForgetKeepAliveHolder();
+                NextReplica(target);
+                continue;
+            }
             catch (Exception exception) when (IsTransportFailure(exception) || exception is ObjectDisposedException)
             {
+                ForgetKeepAliveHolder();
                 NextReplica(target);
                 await DelayAsync(_options.RetryDelay, CancellationToken.None);
                 continue;
@@ -87,6 +123,7 @@ public sealed partial class ChubbyClient
                     SetExpired("the master ended it (its lease ran out)");
                     return;
                 default:
+                    ForgetKeepAliveHolder();
                     if (!FollowHint(target, response.MasterHint))
                     {
                         await DelayAsync(_options.RetryDelay, CancellationToken.None);
@@ -94,6 +131,29 @@ public sealed partial class ChubbyClient
 
                     break;
             }
+        }
+    }
+
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
+
+    private void ForgetKeepAliveHolder()
+    {
+        lock (_gate)
+        {
+            _keepAliveHolder = NodeId.None;
+        }
+    }
+
+    /// <summary>
+    /// A call found the master at <see cref="_master"/>, but the KeepAlive waits at another replica (a dead master, or a guess):
+    /// send it again now, so the session acknowledges a fail-over (which the new master waits for before it allows changes) and
+    /// is renewed, instead of waiting until the KeepAlive is due.
+    /// </summary>
+    private void RedirectKeepAliveLocked()
+    {
+        if (_keepAliveAttempt is { } attempt && _keepAliveTarget != _master)
+        {
+            attempt.Cancel();
         }
     }
 
@@ -142,6 +202,8 @@ public sealed partial class ChubbyClient
             // Measured from when the request was sent, which was before the master received it: never later than the master's end.
             _localDeadline = Math.Max(_localDeadline, sentAt + response.HeldMilliseconds + response.LeaseRemainingMilliseconds);
             _master = master;
+            _keepAliveHolder = master;
+            _replyMargin = Math.Max(0, response.ReplyMarginMilliseconds);
             if (_state == ChubbySessionState.Jeopardy && _localDeadline > NowMilliseconds)
             {
                 _state = ChubbySessionState.Safe;

@@ -103,6 +103,9 @@ public sealed partial class ChubbyClient : IAsyncDisposable
     /// <summary>The client's settings.</summary>
     public ChubbyClientOptions Options => _options;
 
+    /// <summary>The principal the session acts for (<see cref="ChubbyClientOptions.Principal"/>).</summary>
+    public string Principal => _options.Principal;
+
     /// <summary>
     /// Connects to the cell: finds the master among <paramref name="cell"/> and creates a session.
     /// </summary>
@@ -144,10 +147,19 @@ public sealed partial class ChubbyClient : IAsyncDisposable
     /// <param name="flags">Whether and how to create it.</param>
     /// <param name="events">The events the handle subscribes to, raised through <see cref="EventRaised"/>.</param>
     /// <param name="contents">A new file's contents.</param>
+    /// <param name="acl">A new node's ACL names; null to inherit its parent's (Chubby §2.4).</param>
     /// <param name="cancellationToken">Abandons the wait.</param>
-    /// <exception cref="ChubbyException">The path is invalid, the node does not exist (or exists, for an exclusive create), or the contents are too large.</exception>
+    /// <remarks>
+    /// Opening needs any one of the read, write and change-ACL rights on the node; creating needs the write right on its parent
+    /// directory. Reading through the handle then needs the read right, writing and locking the write right.
+    /// </remarks>
+    /// <exception cref="ChubbyException">
+    /// The path is invalid, the node does not exist (or exists, for an exclusive create), the contents are too large, or the
+    /// principal lacks the right (<see cref="ChubbyErrorCode.PermissionDenied"/>).
+    /// </exception>
     /// <exception cref="ChubbySessionExpiredException">The session has expired.</exception>
-    public async Task<ChubbyHandle> OpenAsync(string path, OpenFlags flags = OpenFlags.None, EventMask events = EventMask.None, ReadOnlyMemory<byte> contents = default, CancellationToken cancellationToken = default)
+    public async Task<ChubbyHandle> OpenAsync(string path, OpenFlags flags = OpenFlags.None, EventMask events = EventMask.None, ReadOnlyMemory<byte> contents = default,
+        AclNames? acl = null, CancellationToken cancellationToken = default)
     {
         ChubbyPath.Validate(path, _options.CellName);
         ulong handleId;
@@ -167,7 +179,7 @@ public sealed partial class ChubbyClient : IAsyncDisposable
         else
         {
             var version = CacheVersion;
-            var response = await CallAsync(new ChubbyRequest { Operation = ChubbyOperation.Open, Path = path, Flags = flags, Events = events, Contents = contents, Handle = descriptor }, null, cancellationToken);
+            var response = await CallAsync(new ChubbyRequest { Operation = ChubbyOperation.Open, Path = path, Flags = flags, Events = events, Contents = contents, Handle = descriptor, Acl = acl }, null, cancellationToken);
             if (response.Status == ChubbyErrorCode.NotFound && response.Cacheable)
             {
                 CompleteRead(path, version, new CacheEntry(false, null, null));
@@ -294,6 +306,17 @@ public sealed partial class ChubbyClient : IAsyncDisposable
                     continue;
                 }
 
+                if (response.Status != ChubbyErrorCode.NotMaster)
+                {
+                    lock (_gate)
+                    {
+                        if (_master == target)
+                        {
+                            RedirectKeepAliveLocked();
+                        }
+                    }
+                }
+
                 switch (response.Status)
                 {
                     case ChubbyErrorCode.NotMaster:
@@ -344,7 +367,8 @@ public sealed partial class ChubbyClient : IAsyncDisposable
             ChubbyResponse response;
             try
             {
-                response = await _bus.RequestAsync<ChubbyResponse>(target, new ChubbyRequest { Operation = ChubbyOperation.CreateSession }, _options.RequestTimeout, cancellationToken);
+                response = await _bus.RequestAsync<ChubbyResponse>(target, new ChubbyRequest { Operation = ChubbyOperation.CreateSession, Principal = _options.Principal },
+                    _options.RequestTimeout, cancellationToken);
             }
             catch (Exception exception) when (IsTransportFailure(exception))
             {
@@ -366,6 +390,11 @@ public sealed partial class ChubbyClient : IAsyncDisposable
                 _watchdog = _time.CreateTimer(_ => CheckLease(), null, _options.LeaseCheckInterval, _options.LeaseCheckInterval);
                 _keepAliveLoop = RunKeepAliveLoopAsync();
                 return;
+            }
+
+            if (response.Status == ChubbyErrorCode.InvalidArgument)
+            {
+                throw new ChubbyException(response.Status, null, response.Message ?? "The master refused to create a session.");
             }
 
             if (response.Status != ChubbyErrorCode.NotMaster || !FollowHint(target, response.MasterHint))
@@ -400,6 +429,7 @@ public sealed partial class ChubbyClient : IAsyncDisposable
             lock (_gate)
             {
                 _master = hint;
+                RedirectKeepAliveLocked();
             }
 
             return true;

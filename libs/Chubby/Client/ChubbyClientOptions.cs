@@ -24,6 +24,12 @@ public sealed class ChubbyClientOptions
     /// <summary>Default of <see cref="MaxCacheEntries"/>.</summary>
     public const int DefaultMaxCacheEntries = 10_000;
 
+    /// <summary>
+    /// The principal the session acts for; the cell checks ACL files against it (Chubby §2.4). It is asserted, not proven: see
+    /// <see cref="ChubbyPrincipal"/>.
+    /// </summary>
+    public string Principal { get; init; } = ChubbyPrincipal.Anonymous;
+
     /// <summary>The cell's name, checked against every path before it is sent.</summary>
     public string CellName { get; init; } = ChubbyServerOptions.DefaultCellName;
 
@@ -57,6 +63,7 @@ public sealed class ChubbyClientOptions
     {
         Require(!string.IsNullOrEmpty(CellName) && ChubbyPath.TryValidate(ChubbyPath.CellRoot(CellName), CellName, out _) && !CellName.Contains('/', StringComparison.Ordinal),
             nameof(CellName), CellName ?? "null", "must be a non-empty name of letters, digits, '-', '_' and '.'");
+        Require(ChubbyPrincipal.IsValid(Principal), nameof(Principal), Principal ?? "null", $"must be 1 to {ChubbyPrincipal.MaxLength} letters, digits, '-', '_', '.' and '@'");
         Require(GracePeriod >= TimeSpan.Zero, nameof(GracePeriod), GracePeriod, "must not be negative");
         Require(RequestTimeout > TimeSpan.Zero, nameof(RequestTimeout), RequestTimeout, "must be positive");
         Require(RetryDelay > TimeSpan.Zero, nameof(RetryDelay), RetryDelay, "must be positive");

@@ -97,6 +97,26 @@ public sealed class ChubbyHandle : IAsyncDisposable
         return response.Stat!;
     }
 
+    /// <summary>
+    /// Replaces the node's ACL names (Chubby §2.4); needs the change-ACL right. The node's ACL generation grows, and every cached copy
+    /// of it is invalidated before the change commits. Children keep their names: names are inherited only when a node is created.
+    /// </summary>
+    /// <returns>The metadata after the change.</returns>
+    /// <exception cref="ChubbyException"><see cref="ChubbyErrorCode.PermissionDenied"/>, <see cref="ChubbyErrorCode.InvalidArgument"/> for a name that is not a file name, …</exception>
+    public async Task<NodeStat> SetAclAsync(AclNames names, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ThrowIfClosed();
+        if (!names.TryValidate(out var problem))
+        {
+            throw new ChubbyException(ChubbyErrorCode.InvalidArgument, Path, $"Cannot set the ACL names of {Path}: {problem}.");
+        }
+
+        var response = await CallAsync(new ChubbyRequest { Operation = ChubbyOperation.SetAcl, Acl = names }, cancellationToken);
+        ChubbyClient.ThrowIfFailed(response, Path);
+        return response.Stat!;
+    }
+
     /// <summary>Deletes the node (a directory must be empty). Handles on it become invalid.</summary>
     public async Task DeleteAsync(CancellationToken cancellationToken = default)
     {

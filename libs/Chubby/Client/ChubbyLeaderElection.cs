@@ -47,7 +47,7 @@ public sealed class ChubbyLeaderElection : IAsyncDisposable
     public static async Task<ChubbyLeaderElection> CampaignAsync(ChubbyClient client, string path, ReadOnlyMemory<byte> identity, TimeSpan? lockDelay = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var handle = await client.OpenAsync(path, OpenFlags.Create, EventMask.None, default, cancellationToken);
+        var handle = await client.OpenAsync(path, OpenFlags.Create, EventMask.None, default, null, cancellationToken);
         try
         {
             var sequencer = await handle.AcquireAsync(LockMode.Exclusive, lockDelay, cancellationToken);
@@ -67,7 +67,7 @@ public sealed class ChubbyLeaderElection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(client);
         try
         {
-            await using var handle = await client.OpenAsync(path, OpenFlags.None, EventMask.None, default, cancellationToken);
+            await using var handle = await client.OpenAsync(path, OpenFlags.None, EventMask.None, default, null, cancellationToken);
             var contents = await handle.GetContentsAndStatAsync(cancellationToken);
             return contents.Contents.Length == 0 ? null : contents.Contents;
         }

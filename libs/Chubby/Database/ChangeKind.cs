@@ -8,4 +8,5 @@ internal enum ChangeKind : byte
     ContentsModified = 3,
     LockAcquired = 4,
     LockReleased = 5,
+    AclModified = 6,
 }

@@ -4,7 +4,9 @@ internal sealed partial class ChubbyDatabase
 {
     private DatabaseResult Acquire(DatabaseSession session, DatabaseCommand command)
     {
-        if (Find(command.Path, command.InstanceNumber, out var node) is { } error)
+        // Chubby §2.4: acquiring a lock in either mode needs the write right, so that a reader cannot keep writers out. Releasing
+        // needs no right: a holder whose rights were revoked can still let go.
+        if ((Find(command.Path, command.InstanceNumber, out var node) ?? Authorize(session, node!, AclRight.Write)) is { } error)
         {
             return error;
         }

@@ -8,9 +8,15 @@ internal sealed partial class ChubbyDatabase
         {
             case QueryKind.Node:
             {
-                if (Find(query.Path, query.InstanceNumber, out var node) is { } error)
+                var session = Reader(query, out var readerError);
+                if ((Find(query.Path, query.InstanceNumber, out var node) ?? readerError) is { } error)
                 {
                     return error;
+                }
+
+                if ((query.ForOpen ? AuthorizeOpen(session!, node!) : Authorize(session!, node!, AclRight.Read)) is { } denied)
+                {
+                    return denied;
                 }
 
                 if (query.Sequencer is { } sequencer && !IsCurrent(sequencer))
@@ -18,12 +24,18 @@ internal sealed partial class ChubbyDatabase
                     return DatabaseResult.Error(ChubbyErrorCode.StaleSequencer, $"The handle's sequencer {sequencer} no longer describes a held lock.");
                 }
 
-                return new DatabaseResult { Stat = node!.ToStat(), Contents = query.IncludeContents ? node.Contents : null };
+                return new DatabaseResult
+                {
+                    Stat = node!.ToStat(),
+                    Contents = query.IncludeContents ? node.Contents : null,
+                    Readable = Allows(node.Acl.Read, session!.Principal),
+                };
             }
 
             case QueryKind.Children:
             {
-                if (Find(query.Path, query.InstanceNumber, out var node) is { } error)
+                var session = Reader(query, out var readerError);
+                if ((Find(query.Path, query.InstanceNumber, out var node) ?? readerError ?? Authorize(session!, node!, AclRight.Read)) is { } error)
                 {
                     return error;
                 }
@@ -59,5 +71,14 @@ internal sealed partial class ChubbyDatabase
             default:
                 return DatabaseResult.Error(ChubbyErrorCode.InvalidArgument, $"Unknown query kind {query.Kind}.");
         }
+    }
+
+    /// <summary>The session a read is made for, whose principal the ACLs are checked against.</summary>
+    private DatabaseSession? Reader(DatabaseQuery query, out DatabaseResult? error)
+    {
+        error = _sessions.TryGetValue(query.SessionId, out var session)
+            ? null
+            : DatabaseResult.Error(ChubbyErrorCode.SessionExpired, $"Session {query.SessionId} does not exist or has expired.");
+        return session;
     }
 }

@@ -70,6 +70,12 @@ internal sealed partial class ChubbyDatabase
 
     private DatabaseResult CreateSession(ulong index, DatabaseCommand command)
     {
+        var principal = command.Principal ?? ChubbyPrincipal.Anonymous;
+        if (!ChubbyPrincipal.IsValid(principal))
+        {
+            return DatabaseResult.Error(ChubbyErrorCode.InvalidArgument, $"'{principal}' is not a principal name: 1 to {ChubbyPrincipal.MaxLength} letters, digits, '-', '_', '.' and '@'.");
+        }
+
         // The log index is unique and the same on every replica: a deterministic session id.
         var session = new DatabaseSession
         {
@@ -77,6 +83,7 @@ internal sealed partial class ChubbyDatabase
             Client = command.Client,
             PromisedUntilMilliseconds = _clockMilliseconds + command.LeaseMilliseconds,
             LowestUnacknowledged = 1,
+            Principal = principal,
         };
         _sessions[index] = session;
         return new DatabaseResult { SessionId = index, PromisedUntilMilliseconds = session.PromisedUntilMilliseconds };
@@ -117,10 +124,11 @@ internal sealed partial class ChubbyDatabase
         var result = command.Kind switch
         {
             CommandKind.Create => Create(session, command),
-            CommandKind.SetContents => SetContents(command),
-            CommandKind.Delete => Delete(command),
+            CommandKind.SetContents => SetContents(session, command),
+            CommandKind.Delete => Delete(session, command),
             CommandKind.Acquire => Acquire(session, command),
             CommandKind.Release => Release(session, command),
+            CommandKind.SetAcl => SetAcl(session, command),
             _ => DatabaseResult.Error(ChubbyErrorCode.InvalidArgument, $"Unknown command kind {command.Kind}."),
         };
 
@@ -147,9 +155,13 @@ internal sealed partial class ChubbyDatabase
         var path = command.Path!;
         if (_nodes.TryGetValue(path, out var existing))
         {
-            return (command.Flags & OpenFlags.Exclusive) != 0
-                ? DatabaseResult.Error(ChubbyErrorCode.AlreadyExists, $"{path} already exists.")
-                : new DatabaseResult { Stat = existing.ToStat() };
+            if ((command.Flags & OpenFlags.Exclusive) != 0)
+            {
+                return DatabaseResult.Error(ChubbyErrorCode.AlreadyExists, $"{path} already exists.");
+            }
+
+            // Creating a node that exists opens it, with the rights an open needs.
+            return AuthorizeOpen(session, existing) ?? new DatabaseResult { Stat = existing.ToStat() };
         }
 
         var isDirectory = (command.Flags & OpenFlags.Directory) != 0;
@@ -176,6 +188,25 @@ internal sealed partial class ChubbyDatabase
             return DatabaseResult.Error(ChubbyErrorCode.NotDirectory, $"Cannot create {path}: its parent {parentPath} is a file.");
         }
 
+        if (Authorize(session, parent, AclRight.Write) is { } denied)
+        {
+            return denied;
+        }
+
+        // An ACL file that vanished with its creator's session would revoke rights without the cache flush that the master does
+        // before every change to an ACL file; and a directory lists nobody. So the ACL directory holds only permanent files.
+        if (ChubbyPath.IsAclFile(path, _options.CellName) && (isDirectory || isEphemeral))
+        {
+            return DatabaseResult.Error(ChubbyErrorCode.InvalidArgument, $"{path} is in the ACL directory, which holds only permanent files.");
+        }
+
+        // Chubby §2.4: unless the creator names its own, a node inherits its parent's ACL names.
+        var acl = command.Acl ?? parent.Acl;
+        if (!acl.TryValidate(out var aclProblem))
+        {
+            return DatabaseResult.Error(ChubbyErrorCode.InvalidArgument, $"Cannot create {path}: {aclProblem}.");
+        }
+
         var node = new DatabaseNode
         {
             Path = path,
@@ -184,6 +215,7 @@ internal sealed partial class ChubbyDatabase
             InstanceNumber = ++_nextInstance,
             ContentGeneration = 1,
             AclGeneration = 1,
+            Acl = acl,
         };
         node.SetContents(contents);
         _nodes[path] = node;
@@ -197,9 +229,9 @@ internal sealed partial class ChubbyDatabase
         return new DatabaseResult { Stat = node.ToStat(), Changes = [new NodeChange(path, ChangeKind.Created)] };
     }
 
-    private DatabaseResult SetContents(DatabaseCommand command)
+    private DatabaseResult SetContents(DatabaseSession session, DatabaseCommand command)
     {
-        if (Find(command.Path, command.InstanceNumber, out var node) is { } error)
+        if ((Find(command.Path, command.InstanceNumber, out var node) ?? Authorize(session, node!, AclRight.Write)) is { } error)
         {
             return error;
         }
@@ -226,9 +258,9 @@ internal sealed partial class ChubbyDatabase
         return new DatabaseResult { Stat = node.ToStat(), Changes = [new NodeChange(node.Path, ChangeKind.ContentsModified)] };
     }
 
-    private DatabaseResult Delete(DatabaseCommand command)
+    private DatabaseResult Delete(DatabaseSession session, DatabaseCommand command)
     {
-        if (Find(command.Path, command.InstanceNumber, out var node) is { } error)
+        if ((Find(command.Path, command.InstanceNumber, out var node) ?? Authorize(session, node!, AclRight.Write)) is { } error)
         {
             return error;
         }

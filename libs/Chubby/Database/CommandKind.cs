@@ -14,4 +14,7 @@ internal enum CommandKind : byte
     Delete = 8,
     Acquire = 9,
     Release = 10,
+
+    /// <summary>Replaces a node's ACL names (needs the change-ACL right) and bumps its ACL generation.</summary>
+    SetAcl = 11,
 }

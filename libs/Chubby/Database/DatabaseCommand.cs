@@ -70,4 +70,12 @@ internal sealed record DatabaseCommand
     /// <summary>For <see cref="CommandKind.RenewLeases"/>.</summary>
     [Key(17)]
     public LeaseRecord[]? Renewals { get; init; }
+
+    /// <summary>For <see cref="CommandKind.CreateSession"/>: the principal the client asserts.</summary>
+    [Key(18)]
+    public string? Principal { get; init; }
+
+    /// <summary>For <see cref="CommandKind.SetAcl"/>: the new names; for <see cref="CommandKind.Create"/>: names instead of the parent's, or null to inherit.</summary>
+    [Key(19)]
+    public AclNames? Acl { get; init; }
 }

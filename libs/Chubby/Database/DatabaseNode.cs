@@ -7,6 +7,9 @@ namespace Chubby;
 [MessagePackObject]
 internal sealed class DatabaseNode
 {
+    private byte[] _contents = [];
+    private IReadOnlySet<string>? _principals;
+
     [Key(0)]
     public string Path { get; set; } = "";
 
@@ -30,7 +33,15 @@ internal sealed class DatabaseNode
     public ulong AclGeneration { get; set; }
 
     [Key(7)]
-    public byte[] Contents { get; set; } = [];
+    public byte[] Contents
+    {
+        get => _contents;
+        set
+        {
+            _contents = value;
+            _principals = null;
+        }
+    }
 
     [Key(8)]
     public uint Checksum { get; set; }
@@ -61,6 +72,10 @@ internal sealed class DatabaseNode
     [Key(13)]
     public long LockDelayUntilMilliseconds { get; set; }
 
+    /// <summary>The ACL files that govern the node (Chubby §2.4); inherited from the parent at creation.</summary>
+    [Key(14)]
+    public AclNames Acl { get; set; } = AclNames.Open;
+
     [IgnoreMember]
     public SortedSet<string> Children { get; private set; } = new(StringComparer.Ordinal);
 
@@ -69,6 +84,10 @@ internal sealed class DatabaseNode
 
     [IgnoreMember]
     public bool IsLockFree => ExclusiveHolder == 0 && SharedHolders.Count == 0;
+
+    /// <summary>For an ACL file: the principals it lists, parsed once per contents.</summary>
+    [IgnoreMember]
+    public IReadOnlySet<string> Principals => _principals ??= ChubbyPrincipal.ParseAclFile(_contents);
 
     public void SetContents(byte[] contents)
     {
@@ -86,6 +105,7 @@ internal sealed class DatabaseNode
         Length = Contents.Length,
         IsDirectory = IsDirectory,
         IsEphemeral = EphemeralOwner != 0,
+        Acl = Acl,
     };
 
     public bool Holds(ulong session) => ExclusiveHolder == session || SharedHolders.Contains(session);

@@ -24,4 +24,15 @@ internal sealed record DatabaseQuery
 
     [Key(5)]
     public ulong[]? SessionIds { get; init; }
+
+    /// <summary>For <see cref="QueryKind.Node"/> and <see cref="QueryKind.Children"/>: the session whose principal must be allowed.</summary>
+    [Key(6)]
+    public ulong SessionId { get; init; }
+
+    /// <summary>
+    /// For <see cref="QueryKind.Node"/>: the read opens a handle, which any one of the three rights allows (a writer needs a handle to
+    /// write); otherwise it needs the read right.
+    /// </summary>
+    [Key(7)]
+    public bool ForOpen { get; init; }
 }

@@ -51,5 +51,9 @@ internal sealed record DatabaseResult
     [Key(12)]
     public string[]? Paths { get; init; }
 
+    /// <summary>For <see cref="QueryKind.Node"/>: whether the session may read the node, so that its client may cache the answer.</summary>
+    [Key(13)]
+    public bool Readable { get; init; }
+
     public static DatabaseResult Error(ChubbyErrorCode status, string message) => new() { Status = status, Message = message };
 }

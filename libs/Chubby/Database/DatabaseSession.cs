@@ -40,6 +40,10 @@ internal sealed class DatabaseSession
         set => Ephemerals = new SortedSet<string>(value, StringComparer.Ordinal);
     }
 
+    /// <summary>Who the session acts for, as the client asserted it when it connected; ACL files are checked against it.</summary>
+    [Key(7)]
+    public string Principal { get; set; } = ChubbyPrincipal.Anonymous;
+
     [IgnoreMember]
     public SortedSet<string> Locks { get; private set; } = new(StringComparer.Ordinal);
 

@@ -104,7 +104,7 @@ public sealed partial class ChubbyServer
     /// </summary>
     private bool BeginCacheableReadLocked(MasterState master, SessionLease lease, string path)
     {
-        if (!_options.CachingEnabled || master.Invalidating.ContainsKey(path))
+        if (!_options.CachingEnabled || master.AclFileChanges > 0 || master.Invalidating.ContainsKey(path))
         {
             return false;
         }

@@ -48,7 +48,9 @@ public sealed partial class ChubbyServer
                 var margin = (long)_options.KeepAliveReplyMargin.TotalMilliseconds;
                 foreach (var lease in master.Leases.Values)
                 {
-                    if (!lease.Ending && lease.DeadlineMilliseconds <= now)
+                    // A session whose renewal this master is still logging is not ended: its client asked in time, and the delay
+                    // is the master's own (a slow disk or a lost quorum). If the renewal fails, the next sweep ends it.
+                    if (!lease.Ending && !lease.Renewing && lease.DeadlineMilliseconds <= now)
                     {
                         BeginEnd(master, lease);
                     }
@@ -145,13 +147,30 @@ public sealed partial class ChubbyServer
         }
     }
 
+    /// <summary>
+    /// Why a session is not served now, or null when it is. <see cref="ChubbyErrorCode.SessionExpired"/> is final and sent only when
+    /// the master no longer has the session (its end is in the log, or it never existed). A session this master is ending, or whose
+    /// lease ran out before the sweep has ended it, gets <see cref="ChubbyErrorCode.MasterRecovering"/>: the end is not recorded
+    /// yet, and a master that was paused or cut off may no longer be the master at all, so the client asks again (and finds the
+    /// real master, or hears that its session expired once the end is logged).
+    /// </summary>
+    private static ChubbyErrorCode? RefusalLocked(MasterState master, ulong sessionId, long now, out SessionLease? lease)
+    {
+        if (!master.Leases.TryGetValue(sessionId, out lease))
+        {
+            return ChubbyErrorCode.SessionExpired;
+        }
+
+        return lease.Ending || (lease.DeadlineMilliseconds <= now && !lease.Renewing) ? ChubbyErrorCode.MasterRecovering : null;
+    }
+
     /// <summary>Marks a session as ending: it is refused from now on, and changes waiting for its acknowledgement go ahead.</summary>
     private static void BeginEnd(MasterState master, SessionLease lease)
     {
         lease.Ending = true;
         var held = lease.Held;
         lease.Held = null;
-        held?.Completion.TrySetResult(new KeepAliveResponse { Status = ChubbyErrorCode.SessionExpired });
+        held?.Completion.TrySetResult(new KeepAliveResponse { Status = ChubbyErrorCode.MasterRecovering, MasterEpoch = master.Epoch });
         foreach (var (_, owner) in lease.Unacknowledged)
         {
             owner.Release();
@@ -247,20 +266,25 @@ public sealed partial class ChubbyServer
     private async ValueTask<KeepAliveResponse> HandleKeepAliveAsync(NodeId from, KeepAliveRequest request, CancellationToken cancellationToken)
     {
         Task<KeepAliveResponse> answer;
+        MasterState master;
+        SessionLease lease;
+        var renewNow = false;
         lock (_gate)
         {
-            var master = _master;
-            if (master is not { Ready: true, Abandoned: false })
+            if (_master is not { Ready: true, Abandoned: false } current)
             {
-                return new KeepAliveResponse { Status = ChubbyErrorCode.NotMaster, MasterHint = master is null ? MasterHint() : NodeId.None };
+                return new KeepAliveResponse { Status = ChubbyErrorCode.NotMaster, MasterHint = _master is null ? MasterHint() : NodeId.None };
             }
+
+            master = current;
 
             var now = NowMilliseconds;
-            if (!master.Leases.TryGetValue(request.SessionId, out var lease) || lease.Ending || lease.DeadlineMilliseconds <= now)
+            if (RefusalLocked(master, request.SessionId, now, out var found) is { } refusal)
             {
-                return new KeepAliveResponse { Status = ChubbyErrorCode.SessionExpired, MasterEpoch = master.Epoch };
+                return new KeepAliveResponse { Status = refusal, MasterEpoch = master.Epoch };
             }
 
+            lease = found!;
             foreach (var handle in request.Handles ?? [])
             {
                 RegisterHandleLocked(master, lease, handle);
@@ -274,8 +298,10 @@ public sealed partial class ChubbyServer
                 CheckRecoveryLocked(master);
             }
 
-            // Answer at once when there is something to deliver: a fail-over, invalidations or events (Chubby §2.8).
-            if (!knowsEpoch || lease.Unacknowledged.Count > 0 || lease.Events.Count > 0)
+            // Answer at once when there is something to deliver: a fail-over, invalidations or events (Chubby §2.8); or when the
+            // client asks to, unless a renewal is due, which answers it as soon as the new lease end is logged.
+            var renewalDue = lease.DeadlineMilliseconds - (long)_options.KeepAliveReplyMargin.TotalMilliseconds <= now;
+            if (!knowsEpoch || lease.Unacknowledged.Count > 0 || lease.Events.Count > 0 || (request.AnswerNow && !renewalDue))
             {
                 return BuildAnswerLocked(master, lease, now, now);
             }
@@ -285,6 +311,18 @@ public sealed partial class ChubbyServer
             lease.Held = held;
             previous?.Completion.TrySetResult(BuildAnswerLocked(master, lease, now, previous.ReceivedAtMilliseconds));
             answer = held.Completion.Task;
+
+            // A KeepAlive that arrives when the renewal is already due (the client asked again after a miss) is renewed now, not at
+            // the next sweep: the time left may be shorter than a sweep interval.
+            if (renewalDue && !lease.Renewing)
+            {
+                lease.Renewing = renewNow = true;
+            }
+        }
+
+        if (renewNow)
+        {
+            _ = RenewAsync(master, [lease]);
         }
 
         return await answer;
@@ -317,9 +355,10 @@ public sealed partial class ChubbyServer
         held.Completion.TrySetResult(BuildAnswerLocked(master, lease, NowMilliseconds, held.ReceivedAtMilliseconds));
     }
 
-    private static KeepAliveResponse BuildAnswerLocked(MasterState master, SessionLease lease, long now, long receivedAt) => new()
+    private KeepAliveResponse BuildAnswerLocked(MasterState master, SessionLease lease, long now, long receivedAt) => new()
     {
         Status = ChubbyErrorCode.Ok,
+        ReplyMarginMilliseconds = (long)_options.KeepAliveReplyMargin.TotalMilliseconds,
         MasterEpoch = master.Epoch,
         HeldMilliseconds = Math.Max(0, now - receivedAt),
         LeaseRemainingMilliseconds = Math.Max(0, lease.DeadlineMilliseconds - now),

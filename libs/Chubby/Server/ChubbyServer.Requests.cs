@@ -8,7 +8,12 @@ public sealed partial class ChubbyServer
     {
         if (request.Operation == ChubbyOperation.CreateSession)
         {
-            return await CreateSessionAsync(from);
+            return await CreateSessionAsync(from, request.Principal);
+        }
+
+        if (request.SessionId == 0)
+        {
+            return Refuse(ChubbyErrorCode.SessionExpired, $"{request.Operation} needs a session; create one first.");
         }
 
         MasterState master;
@@ -40,6 +45,7 @@ public sealed partial class ChubbyServer
                 ChubbyOperation.CheckSequencer => await CheckSequencerAsync(master, request),
                 ChubbyOperation.CloseHandle => CloseHandle(master, lease, request),
                 ChubbyOperation.CloseSession => await CloseSessionAsync(master, lease),
+                ChubbyOperation.SetAcl => await SetAclAsync(master, request),
                 _ => Refuse(ChubbyErrorCode.InvalidArgument, $"Unknown operation {request.Operation}."),
             };
         }
@@ -73,16 +79,24 @@ public sealed partial class ChubbyServer
             return null;
         }
 
-        if (!master.Leases.TryGetValue(sessionId, out lease) || lease.Ending || lease.DeadlineMilliseconds <= NowMilliseconds)
+        if (RefusalLocked(master, sessionId, NowMilliseconds, out lease) is { } refusal)
         {
-            return Refuse(ChubbyErrorCode.SessionExpired, $"Session {sessionId} has expired.");
+            return refusal == ChubbyErrorCode.SessionExpired
+                ? Refuse(refusal, $"Session {sessionId} has expired.")
+                : Refuse(refusal, $"The lease of session {sessionId} has run out at {Id} and its end is not recorded yet; retry.");
         }
 
         return null;
     }
 
-    private async Task<ChubbyResponse> CreateSessionAsync(NodeId from)
+    private async Task<ChubbyResponse> CreateSessionAsync(NodeId from, string? principal)
     {
+        principal ??= ChubbyPrincipal.Anonymous;
+        if (!ChubbyPrincipal.IsValid(principal))
+        {
+            return Refuse(ChubbyErrorCode.InvalidArgument, $"'{principal}' is not a principal name: 1 to {ChubbyPrincipal.MaxLength} letters, digits, '-', '_', '.' and '@'.");
+        }
+
         MasterState master;
         lock (_gate)
         {
@@ -106,11 +120,17 @@ public sealed partial class ChubbyServer
                 TimeMilliseconds = NowMilliseconds,
                 Client = from.Value,
                 LeaseMilliseconds = (long)_options.Lease.TotalMilliseconds,
+                Principal = principal,
             });
         }
         catch (Exception exception) when (IsMasterLoss(exception))
         {
             return new ChubbyResponse { Status = ChubbyErrorCode.NotMaster, MasterHint = MasterHint() };
+        }
+
+        if (result.Status != ChubbyErrorCode.Ok)
+        {
+            return Refuse(result.Status, result.Message ?? $"The session was not created: {result.Status}.");
         }
 
         lock (_gate)
@@ -139,7 +159,7 @@ public sealed partial class ChubbyServer
         ChubbyResponse response;
         if ((request.Flags & OpenFlags.Create) != 0)
         {
-            var command = SessionCommand(CommandKind.Create, request) with { Path = path, Flags = request.Flags, Contents = request.Contents.ToArray() };
+            var command = SessionCommand(CommandKind.Create, request) with { Path = path, Flags = request.Flags, Contents = request.Contents.ToArray(), Acl = request.Acl };
             if (request.Contents.Length > _options.MaxFileBytes)
             {
                 return TooLarge(path, request.Contents.Length);
@@ -149,7 +169,7 @@ public sealed partial class ChubbyServer
         }
         else
         {
-            response = await ReadAsync(master, lease, path, new DatabaseQuery { Kind = QueryKind.Node, Path = path });
+            response = await ReadAsync(master, lease, path, new DatabaseQuery { Kind = QueryKind.Node, Path = path, SessionId = lease.Id, ForOpen = true });
         }
 
         if (response.Status == ChubbyErrorCode.Ok && request.Handle is { } handle)
@@ -176,13 +196,14 @@ public sealed partial class ChubbyServer
             InstanceNumber = handle.InstanceNumber,
             IncludeContents = request.Operation == ChubbyOperation.GetContentsAndStat,
             Sequencer = request.Sequencer,
+            SessionId = lease.Id,
         });
     }
 
     private async Task<ChubbyResponse> ReadDirectoryAsync(MasterState master, ChubbyRequest request)
     {
         var handle = RequireHandle(request);
-        var result = await QueryAsync(new DatabaseQuery { Kind = QueryKind.Children, Path = handle.Path, InstanceNumber = handle.InstanceNumber });
+        var result = await QueryAsync(new DatabaseQuery { Kind = QueryKind.Children, Path = handle.Path, InstanceNumber = handle.InstanceNumber, SessionId = request.SessionId });
         return ToResponse(master, result, cacheable: false);
     }
 
@@ -271,6 +292,24 @@ public sealed partial class ChubbyServer
         }
     }
 
+    /// <summary>
+    /// Replaces a node's ACL names. A change to the node like any other: caches of it are invalidated before it commits, so a
+    /// principal that loses the read right is not served a copy it read before.
+    /// </summary>
+    private Task<ChubbyResponse> SetAclAsync(MasterState master, ChubbyRequest request)
+    {
+        var handle = RequireHandle(request);
+        if (request.Acl is not { } names)
+        {
+            return Task.FromResult(Refuse(ChubbyErrorCode.InvalidArgument, "SetAcl needs ACL names."));
+        }
+
+        // The names are checked again (and authoritatively) when the change is applied; this only spares the log a doomed entry.
+        return names.TryValidate(out var problem)
+            ? ChangeAsync(master, SessionCommand(CommandKind.SetAcl, request) with { Acl = names }, [handle.Path])
+            : Task.FromResult(Refuse(ChubbyErrorCode.InvalidArgument, $"Cannot set the ACL names of {handle.Path}: {problem}."));
+    }
+
     private async Task<ChubbyResponse> CheckSequencerAsync(MasterState master, ChubbyRequest request)
     {
         if (request.Sequencer is null)
@@ -324,7 +363,9 @@ public sealed partial class ChubbyServer
         }
 
         var result = await QueryAsync(query);
-        return ToResponse(master, result, cacheable && result.Status is ChubbyErrorCode.Ok or ChubbyErrorCode.NotFound);
+
+        // An answer the session may not read (an open with only the write right) is not cached: the cache serves reads.
+        return ToResponse(master, result, cacheable && (result.Status == ChubbyErrorCode.NotFound || (result.Status == ChubbyErrorCode.Ok && result.Readable)));
     }
 
     private async Task<ChubbyResponse> ChangeAsync(MasterState master, DatabaseCommand command, string[] invalidate) =>
@@ -333,11 +374,23 @@ public sealed partial class ChubbyServer
     /// <summary>A change: refused while fail-over recovery lasts; otherwise invalidate caches, log, apply, raise events.</summary>
     private async Task<(ChubbyResponse Response, DatabaseResult? Result)> ChangeCoreAsync(MasterState master, DatabaseCommand command, string[] invalidate)
     {
+        // Writing, creating or deleting an ACL file may revoke a right to read any node that names it, anywhere in the cell.
+        var aclFile = command.Kind is CommandKind.Create or CommandKind.SetContents or CommandKind.Delete
+            && command.Path is { } path && ChubbyPath.IsAclFile(path, _options.CellName);
         lock (_gate)
         {
             if (!master.WritesAllowed)
             {
                 return (Refuse(ChubbyErrorCode.MasterRecovering, "The new master waits for every session to acknowledge the fail-over before it allows changes; retry shortly."), null);
+            }
+
+            if (aclFile)
+            {
+                // Invalidate every cached copy (and wait for copies whose invalidation is still unacknowledged), and let no read be
+                // cached until the change is applied. ACL files change rarely, so a cell-wide flush is cheaper than tracking which
+                // node was read under which ACL file, and it cannot miss a node that names the file through a concurrent change.
+                invalidate = [.. invalidate.Union(master.Cachers.Keys, StringComparer.Ordinal).Union(master.Outstanding.Keys, StringComparer.Ordinal)];
+                master.AclFileChanges++;
             }
         }
 
@@ -355,6 +408,13 @@ public sealed partial class ChubbyServer
         finally
         {
             EndInvalidation(master, invalidate);
+            if (aclFile)
+            {
+                lock (_gate)
+                {
+                    master.AclFileChanges--;
+                }
+            }
         }
     }
 

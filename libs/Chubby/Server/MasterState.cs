@@ -40,6 +40,12 @@ internal sealed class MasterState(ulong epoch)
     /// </summary>
     public Dictionary<string, HashSet<ulong>> Outstanding { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Changes to ACL files in progress. While there is one no read is cacheable: an ACL file governs nodes anywhere in the cell, so
+    /// such a change invalidates every cached copy, and a copy read meanwhile could outlive the right it was read with.
+    /// </summary>
+    public int AclFileChanges { get; set; }
+
     /// <summary>Which sessions have a handle open on each path.</summary>
     public Dictionary<string, HashSet<ulong>> Watchers { get; } = new(StringComparer.Ordinal);
 

@@ -38,4 +38,7 @@ public enum ChubbyOperation : byte
 
     /// <summary>Forget a handle (its event subscriptions end).</summary>
     CloseHandle = 12,
+
+    /// <summary>Replace the node's ACL names (needs the change-ACL right); the node's ACL generation grows.</summary>
+    SetAcl = 13,
 }

@@ -61,4 +61,18 @@ public sealed record ChubbyRequest
     /// <summary>For <see cref="ChubbyOperation.Open"/>: the events the handle subscribes to.</summary>
     [Key(13)]
     public EventMask Events { get; init; }
+
+    /// <summary>
+    /// For <see cref="ChubbyOperation.CreateSession"/>: the principal the session acts for (<see cref="ChubbyPrincipal.Anonymous"/>
+    /// when null). Asserted by the client; see <see cref="ChubbyPrincipal"/> for what authenticates it.
+    /// </summary>
+    [Key(14)]
+    public string? Principal { get; init; }
+
+    /// <summary>
+    /// For <see cref="ChubbyOperation.SetAcl"/>: the new ACL names. For a creating <see cref="ChubbyOperation.Open"/>: the new node's
+    /// names, or null to inherit the parent's.
+    /// </summary>
+    [Key(15)]
+    public AclNames? Acl { get; init; }
 }

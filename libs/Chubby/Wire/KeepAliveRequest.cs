@@ -29,4 +29,12 @@ public sealed record KeepAliveRequest
     /// <summary>After a fail-over: the client's open handles, so that the new master rebuilds them.</summary>
     [Key(4)]
     public IReadOnlyList<HandleDescriptor>? Handles { get; init; }
+
+    /// <summary>
+    /// Answer at once instead of holding the KeepAlive (unless the lease is due for renewal, which answers it promptly): the client
+    /// is in jeopardy, has not heard from this replica yet, or had no answer when one was due (a message was lost). It learns its
+    /// lease end without waiting for the next renewal.
+    /// </summary>
+    [Key(5)]
+    public bool AnswerNow { get; init; }
 }

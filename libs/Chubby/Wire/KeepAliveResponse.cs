@@ -38,4 +38,11 @@ public sealed record KeepAliveResponse
     /// <summary>Events for the client's handles (numbered, in order).</summary>
     [Key(6)]
     public IReadOnlyList<EventNotice>? Events { get; init; }
+
+    /// <summary>
+    /// How long before the lease ends the master answers a held KeepAlive at the latest (<see cref="ChubbyServerOptions.KeepAliveReplyMargin"/>).
+    /// A client without an answer halfway through that margin asks again, so that a lost message does not cost the session.
+    /// </summary>
+    [Key(7)]
+    public long ReplyMarginMilliseconds { get; init; }
 }

@@ -56,8 +56,9 @@ public sealed class ChubbySimCell
         MaxLockWait = TimeSpan.FromMilliseconds(500),
     };
 
-    public static ChubbyClientOptions DefaultClientOptions() => new()
+    public static ChubbyClientOptions DefaultClientOptions(string principal = ChubbyPrincipal.Anonymous) => new()
     {
+        Principal = principal,
         GracePeriod = TimeSpan.FromSeconds(6),
         RequestTimeout = TimeSpan.FromMilliseconds(500),
         RetryDelay = TimeSpan.FromMilliseconds(50),
@@ -87,14 +88,16 @@ public sealed class ChubbySimCell
         return master!;
     }
 
-    /// <summary>Adds a client on a new simulated node and connects it.</summary>
+    /// <summary>Adds a client on a new simulated node and connects it; its transport can lose chosen messages (<see cref="TestClient.Transport"/>).</summary>
     public TestClient AddClient(ChubbyClientOptions? options = null)
     {
         var id = new NodeId(_nextClient++);
         var result = new TestClient(id);
         result.Simulated = Simulator.AddNode(id, async env =>
         {
-            var client = await ChubbyClient.ConnectAsync(env.CreateMessageBus(), Members, env.Time, options ?? DefaultClientOptions(), env.LoggerFactory);
+            result.Transport = new DroppingTransport(env.Transport);
+            var bus = new MessageBus(result.Transport, env.Time, new MessageBusOptions { RunContinuationsAsynchronously = false }, env.LoggerFactory);
+            var client = await ChubbyClient.ConnectAsync(bus, Members, env.Time, options ?? DefaultClientOptions(), env.LoggerFactory);
             client.EventRaised += (_, e) => result.Events.Add(e);
             result.Client = client;
         });
@@ -168,6 +171,8 @@ public sealed class TestClient(NodeId id)
     public ChubbyClient Client { get; set; } = null!;
 
     public SimulatedNode Simulated { get; set; } = null!;
+
+    public DroppingTransport Transport { get; set; } = null!;
 
     public List<ChubbyEventArgs> Events { get; } = [];
 
