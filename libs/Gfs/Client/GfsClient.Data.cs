@@ -207,7 +207,7 @@ public sealed partial class GfsClient
             }
 
             // Spread reads over the replicas (§2.7: any current replica serves a read).
-            var start = _random.Next(replicas.Length);
+            var start = NextRandom(replicas.Length);
             for (var i = 0; i < replicas.Length; i++)
             {
                 var replica = new NodeId(replicas[(start + i) % replicas.Length]);
@@ -294,7 +294,7 @@ public sealed partial class GfsClient
         {
             var location = await LeaseForWriteAsync(path, index, cancellationToken);
             var replicas = location.Replicas;
-            var dataId = _random.NextUInt64();
+            var dataId = NextDataId();
             var pushed = await PushAsync(replicas, dataId, data, cancellationToken);
             if (pushed.Code != GfsErrorCode.None)
             {

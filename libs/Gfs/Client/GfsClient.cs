@@ -243,6 +243,24 @@ public sealed partial class GfsClient : IAsyncDisposable
         }
     }
 
+    // RandomSource is not thread-safe and operations of one client run concurrently on the thread pool; a torn generator
+    // state could hand two pushes the same data id.
+    private ulong NextDataId()
+    {
+        lock (_gate)
+        {
+            return _random.NextUInt64();
+        }
+    }
+
+    private int NextRandom(int exclusiveMax)
+    {
+        lock (_gate)
+        {
+            return _random.Next(exclusiveMax);
+        }
+    }
+
     private static string Checked(string path)
     {
         GfsPath.Validate(path);

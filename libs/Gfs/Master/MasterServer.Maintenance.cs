@@ -140,6 +140,9 @@ public sealed partial class MasterServer
                         LocationsOf(chunk.Handle).Add(targets[0]);
                         _blocked.Remove(chunk.Handle);
                     }
+
+                    // A heartbeat the target sent mid-copy (version 0) may still be on its way.
+                    _versionBumpedAt[chunk.Handle] = _time.GetTimestamp();
                 }
 
                 Log.ChunkReReplicated(_logger, chunk.Handle, sources[0], targets[0]);
