@@ -26,6 +26,7 @@ public sealed partial class GfsClient : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Path, int Index), CachedChunk> _chunks = [];
     private readonly Dictionary<string, int> _lastChunk = new(StringComparer.Ordinal);
+    private readonly Dictionary<NodeId, long> _unresponsive = [];
     private readonly ulong _clientId;
     private ulong _nextCall;
     private NodeId _leader;
