@@ -6,6 +6,7 @@ public static class Comparisons
     private static readonly SortedDictionary<string, (string Description, Func<bool, Task<ComparisonResult>> Run)> All = new(StringComparer.Ordinal)
     {
         ["etcd"] = ("Chubby cell vs etcd 3.4 (Debian etcd-server), 3 replicas each, fsync, 64 clients: lock acquire+release pairs/s and 100 B writes/s (ratio: the lower), idle sessions within one core", Etcd.EtcdComparison.RunAsync),
+        ["disk"] = ("GFS (3 replicas, 1 MiB writes, 1-16 clients) vs raw sequential fsynced writes of the same disk / 3 (MB/s; reads and record appends in details)", Gfs.DiskComparison.RunAsync),
         ["file-per-blob"] = ("Haystack volume vs one file per blob on the same disk (random reads/s)", Haystack.FilePerBlobComparison.RunAsync),
         ["transport"] = ("our TCP transport vs raw Socket send/receive over loopback (MB/s at 64 KiB)", Transport.TransportComparison.RunAsync),
         ["raft"] = ("RaftNode vs DotNext.Net.Cluster 6.12 RaftCluster, 3 nodes over loopback TCP, 64 proposers, 128 B, fsync (committed commands/s)", Raft.RaftComparison.RunAsync),

@@ -6,7 +6,8 @@ using QuickStart;
 // The suite's tour on embedded defaults: three nodes in one process over loopback TCP,
 // request/response and one-way traffic through MessageBus, a stopped node timing out, the
 // transport reconnecting once it is back; then a Raft-replicated dictionary that loses its
-// leader and nothing else; then a Chubby lock held while the master is stopped. No arguments needed.
+// leader and nothing else; then a Chubby lock held while the master is stopped; then a GFS that loses a chunkserver and
+// nothing else. No arguments needed.
 using var loggerFactory = LoggerFactory.Create(builder => builder
     .AddSimpleConsole(o => o.SingleLine = true)
     .SetMinimumLevel(LogLevel.Warning)
@@ -96,6 +97,11 @@ if (!await RaftTour.RunAsync(loggerFactory))
 }
 
 if (!await ChubbyTour.RunAsync(loggerFactory))
+{
+    return 1;
+}
+
+if (!await GfsTour.RunAsync(loggerFactory))
 {
     return 1;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Cluster.Core;
 
 namespace Gfs;
@@ -276,17 +277,32 @@ public sealed partial class ChunkServer
             }
 
             var serial = NextSerial(request.Handle, request.Version);
-            if (kind == MutationKind.Pad)
+            var apply = new ApplyMutationRequest { Kind = kind, Handle = request.Handle, Version = request.Version, Serial = serial, Offset = offset, DataId = request.DataId, Length = request.Length };
+
+            // §3.1 fixes the order by serial number, not by the primary applying first: the secondaries apply while the primary
+            // does, so a mutation costs one disk write and its fsyncs in series, not two. A failure on either side fails the
+            // mutation and may leave the region inconsistent until the client retries, as a secondary's failure always could.
+            var secondaries = Task.WhenAll(request.Secondaries.Where(s => s != Id.Value).Select(s => ForwardMutationAsync(new NodeId(s), apply, cancellationToken)));
+            ExceptionDispatchInfo? local = null;
+            try
             {
-                await _store.PadToAsync(request.Handle, offset, cancellationToken);
+                if (kind == MutationKind.Pad)
+                {
+                    await _store.PadToAsync(request.Handle, offset, cancellationToken);
+                }
+                else
+                {
+                    await _store.WriteAsync(request.Handle, offset, data, cancellationToken);
+                }
             }
-            else
+            catch (Exception exception)
             {
-                await _store.WriteAsync(request.Handle, offset, data, cancellationToken);
+                local = ExceptionDispatchInfo.Capture(exception);
             }
 
-            var apply = new ApplyMutationRequest { Kind = kind, Handle = request.Handle, Version = request.Version, Serial = serial, Offset = offset, DataId = request.DataId, Length = request.Length };
-            var answers = await Task.WhenAll(request.Secondaries.Where(s => s != Id.Value).Select(s => ForwardMutationAsync(new NodeId(s), apply, cancellationToken)));
+            // The chunk's gate is held until every secondary has answered, so the next serial never overtakes this one.
+            var answers = await secondaries;
+            local?.Throw();
             var failed = answers.Where(a => a.Code != GfsErrorCode.None).ToList();
             if (failed.Count > 0)
             {
@@ -308,13 +324,15 @@ public sealed partial class ChunkServer
         }
     }
 
+    /// <summary>Sends a mutation to a secondary; never throws (a failure, even cancellation, is an answer), so the primary can always wait for it.</summary>
     private async Task<ChunkResponse> ForwardMutationAsync(NodeId secondary, ApplyMutationRequest apply, CancellationToken cancellationToken)
     {
         try
         {
             return await _bus.RequestAsync<ChunkResponse>(secondary, apply, _options.RpcTimeout, cancellationToken);
         }
-        catch (Exception exception) when (exception is RpcTimeoutException or RemoteRpcException or RpcOverloadException or UnknownPeerException)
+        catch (Exception exception) when (exception is RpcTimeoutException or RemoteRpcException or RpcOverloadException or UnknownPeerException
+                                              or OperationCanceledException or ObjectDisposedException)
         {
             return ChunkResponse.Fail(GfsErrorCode.ReplicaFailed, $"Secondary {secondary} did not answer: {exception.Message}");
         }

@@ -206,11 +206,12 @@ public sealed partial class GfsClient
                 continue;
             }
 
-            // Spread reads over the replicas (§2.7: any current replica serves a read).
-            var start = _random.Next(replicas.Length);
-            for (var i = 0; i < replicas.Length; i++)
+            // Spread reads over the replicas (§2.7: any current replica serves a read), trying last any that recently timed
+            // out: the cached locations may name a dead chunkserver for a while, and each try of it costs a whole timeout.
+            var start = NextRandom(replicas.Length);
+            var order = Enumerable.Range(0, replicas.Length).Select(i => new NodeId(replicas[(start + i) % replicas.Length])).OrderBy(r => IsUnresponsive(r) ? 1 : 0).ToArray();
+            foreach (var replica in order)
             {
-                var replica = new NodeId(replicas[(start + i) % replicas.Length]);
                 var read = await TryReadReplicaAsync(path, replica, location, offset, destination, cancellationToken);
                 if (read >= 0)
                 {
@@ -242,9 +243,15 @@ public sealed partial class GfsClient
             }
             catch (Exception exception) when (exception is RpcTimeoutException or RemoteRpcException or RpcOverloadException or UnknownPeerException)
             {
+                if (exception is RpcTimeoutException or UnknownPeerException)
+                {
+                    MarkUnresponsive(replica);
+                }
+
                 return -1;
             }
 
+            MarkResponsive(replica);
             if (response.Code != GfsErrorCode.None)
             {
                 if (response.Code is GfsErrorCode.Corrupt or GfsErrorCode.StaleVersion or GfsErrorCode.ChunkNotFound)
@@ -294,7 +301,7 @@ public sealed partial class GfsClient
         {
             var location = await LeaseForWriteAsync(path, index, cancellationToken);
             var replicas = location.Replicas;
-            var dataId = _random.NextUInt64();
+            var dataId = NextDataId();
             var pushed = await PushAsync(replicas, dataId, data, cancellationToken);
             if (pushed.Code != GfsErrorCode.None)
             {
@@ -450,6 +457,31 @@ public sealed partial class GfsClient
         catch (Exception exception) when (exception is RpcTimeoutException or RemoteRpcException or RpcOverloadException or UnknownPeerException)
         {
             return ChunkResponse.Fail(GfsErrorCode.ReplicaFailed, $"Pushing data to {target} failed: {exception.Message}");
+        }
+    }
+
+    private void MarkUnresponsive(NodeId replica)
+    {
+        lock (_gate)
+        {
+            _unresponsive[replica] = _time.GetTimestamp();
+        }
+    }
+
+    private void MarkResponsive(NodeId replica)
+    {
+        lock (_gate)
+        {
+            _unresponsive.Remove(replica);
+        }
+    }
+
+    /// <summary>Whether <paramref name="replica"/> timed out within the location cache's lifetime (and has not answered since).</summary>
+    private bool IsUnresponsive(NodeId replica)
+    {
+        lock (_gate)
+        {
+            return _unresponsive.TryGetValue(replica, out var since) && _time.GetElapsedTime(since) < _options.LocationCacheTtl;
         }
     }
 

@@ -26,6 +26,7 @@ public sealed partial class GfsClient : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Path, int Index), CachedChunk> _chunks = [];
     private readonly Dictionary<string, int> _lastChunk = new(StringComparer.Ordinal);
+    private readonly Dictionary<NodeId, long> _unresponsive = [];
     private readonly ulong _clientId;
     private ulong _nextCall;
     private NodeId _leader;
@@ -240,6 +241,24 @@ public sealed partial class GfsClient : IAsyncDisposable
             {
                 _masterCursor++;
             }
+        }
+    }
+
+    // RandomSource is not thread-safe and operations of one client run concurrently on the thread pool; a torn generator
+    // state could hand two pushes the same data id.
+    private ulong NextDataId()
+    {
+        lock (_gate)
+        {
+            return _random.NextUInt64();
+        }
+    }
+
+    private int NextRandom(int exclusiveMax)
+    {
+        lock (_gate)
+        {
+            return _random.Next(exclusiveMax);
         }
     }
 

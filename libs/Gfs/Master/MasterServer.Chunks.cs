@@ -208,7 +208,14 @@ public sealed partial class MasterServer
             return new MasterResponse { Code = GfsErrorCode.Unavailable, Message = $"No live chunkserver holds the current version of chunk {handle}; it is being re-replicated or is lost." };
         }
 
-        // §3.1: bump the version in the log first, then tell the up-to-date replicas, then grant the lease.
+        // §3.1: bump the version in the log first, then tell the up-to-date replicas, then grant the lease. The bump is marked
+        // before it is proposed: once applied, a heartbeat handled before this continuation runs would otherwise find the
+        // replicas one version behind and delete them as stale.
+        lock (_gate)
+        {
+            _versionBumpedAt[handle] = _time.GetTimestamp();
+        }
+
         var bumped = await ProposeAsync(new MasterCommand { Op = MasterOp.BumpVersion, Handle = handle, Version = version }, cancellationToken);
         if (bumped.Code != GfsErrorCode.None)
         {

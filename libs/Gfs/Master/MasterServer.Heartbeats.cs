@@ -91,7 +91,9 @@ public sealed partial class MasterServer
 
                 RemoveLocation(report.Handle, from);
                 var recentlyBumped = _versionBumpedAt.TryGetValue(report.Handle, out var bumpedAt) && received - bumpedAt < bumpGrace;
-                if (report.Version < version && !recentlyBumped && !settling)
+                // A replica being cloned reports version 0 until the copy is complete (and the clone marks the chunk as
+                // recently bumped when it ends, for heartbeats sent before that).
+                if (report.Version < version && !recentlyBumped && !settling && !_cloning.Contains(report.Handle))
                 {
                     // §4.5: the replica missed a version bump while it was down; it is stale and never handed out.
                     Log.StaleReplica(_logger, report.Handle, from, report.Version, version);

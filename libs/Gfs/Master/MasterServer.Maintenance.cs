@@ -211,6 +211,9 @@ public sealed partial class MasterServer
                             Log.ReplicaMoved(_logger, chunk.Handle, old, targets[0]);
                         }
                     }
+
+                    // A heartbeat the target sent mid-copy (version 0) may still be on its way.
+                    _versionBumpedAt[chunk.Handle] = _time.GetTimestamp();
                 }
 
                 Log.ChunkReReplicated(_logger, chunk.Handle, sources[0], targets[0]);

@@ -87,6 +87,43 @@ public sealed class FailureTests
     }
 
     [Test]
+    public void A_replica_that_timed_out_is_tried_last_by_later_reads()
+    {
+        Seeds.Run(6, seed =>
+        {
+            var cluster = new GfsSimCluster(seed, chunkservers: 3);
+            cluster.WaitForMaster();
+            const int Chunks = 6;
+            var chunkSize = (int)GfsSimCluster.ChunkSize;
+            var data = Pattern(seed: 9, length: Chunks * chunkSize);
+            cluster.Run(async () =>
+            {
+                await cluster.Client.CreateFileAsync("/r");
+                await cluster.Client.WriteAsync("/r", 0, data);
+            });
+
+            // The client can no longer reach one chunkserver, which stays alive and listed by the master: a request to it is
+            // dropped and waits out the whole timeout. Every chunk has a replica there (three servers, three replicas).
+            cluster.Simulator.Network.CutOneWay(cluster.ClientNodes[0], cluster.ChunkserverNodes[0]);
+            var droppedBefore = cluster.Simulator.Network.MessagesDropped;
+            var read = cluster.Run(async () =>
+            {
+                cluster.Client.InvalidateCache();
+                var buffer = new byte[data.Length];
+                for (var i = 0; i < Chunks; i++)
+                {
+                    await cluster.Client.ReadAsync("/r", (long)i * chunkSize, buffer.AsMemory(i * chunkSize, chunkSize));
+                }
+
+                return buffer;
+            });
+
+            Assert.That(read, Is.EqualTo(data), $"seed {seed}: every chunk reads from the other replicas");
+            Assert.That(cluster.Simulator.Network.MessagesDropped - droppedBefore, Is.LessThanOrEqualTo(1), $"seed {seed}: after one timeout the unreachable replica is not tried first again");
+        });
+    }
+
+    [Test]
     public void A_corrupt_replica_is_never_served_and_is_replaced_by_a_good_copy()
     {
         var cluster = new GfsSimCluster(seed: 21);
