@@ -27,13 +27,15 @@ if (line.Error is not null)
 }
 
 // Connection attempts to stopped nodes are expected (the tour stops some), so the transport only reports errors. In one
-// process the chunkservers' first heartbeats always find no elected master yet; that warning is left to separate processes.
+// process the chunkservers' first heartbeats always find no elected master yet, and a chunkserver the tour kills may be cut
+// off in the middle of a write; those warnings are left to separate processes.
 using var loggerFactory = LoggerFactory.Create(builder => builder
     .AddSimpleConsole(o => o.SingleLine = true)
     .SetMinimumLevel(LogLevel.Warning)
     .AddFilter("Cluster.Core.TcpTransport", LogLevel.Error)
     .AddFilter("Cluster.Core.MessageBus", LogLevel.Error)
-    .AddFilter("Gfs.ChunkServer", line.Distributed ? LogLevel.Warning : LogLevel.Error));
+    .AddFilter("Gfs.ChunkServer", line.Distributed ? LogLevel.Warning : LogLevel.Error)
+    .AddFilter("Gfs.ChunkStore", line.Distributed ? LogLevel.Warning : LogLevel.Error));
 
 try
 {
