@@ -374,7 +374,7 @@ public sealed class ScenarioTests
         var random = new RandomSource(15);
         var applied = new List<ReadOnlyMemory<byte>>();
         var pending = new List<Task<ReadOnlyMemory<byte>>>();
-        var committedValues = new List<string>();
+        var proposals = new List<(string Value, Task<ReadOnlyMemory<byte>> Proposal)>();
         for (var step = 0; step < 40; step++)
         {
             foreach (var leader in cluster.Leaders())
@@ -382,7 +382,7 @@ public sealed class ScenarioTests
                 var value = $"{step}.{leader.Id},";
                 var proposal = cluster.StartProposal(leader, KvCommand.Append("churn", value));
                 pending.Add(proposal);
-                _ = proposal.ContinueWith(t => { if (t.IsCompletedSuccessfully) { committedValues.Add(value); } }, TaskScheduler.Current);
+                proposals.Add((value, proposal));
             }
 
             var victim = cluster.Members[random.Next(cluster.Members.Count)];
@@ -419,6 +419,9 @@ public sealed class ScenarioTests
         var last = cluster.Propose(KvCommand.Append("churn", "end"));
         cluster.WaitApplied(last, 5);
         var final = cluster.StateMachine(cluster.Members[0])!.Data["churn"];
+
+        // Read the outcomes here, on the test's thread: a continuation per proposal would run wherever the task completes.
+        var committedValues = proposals.Where(p => p.Proposal.IsCompletedSuccessfully).Select(p => p.Value).ToList();
         Assert.That(committedValues, Is.Not.Empty);
         foreach (var value in committedValues)
         {
