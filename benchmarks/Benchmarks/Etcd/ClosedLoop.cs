@@ -70,9 +70,6 @@ internal static class ClosedLoop
 
         await all;
         var sorted = latencies.SelectMany(l => l).Order().ToArray();
-        return new OpsResult(completed, elapsed, Percentile(sorted, 0.50), Percentile(sorted, 0.99), Interlocked.Read(ref errors), firstError);
+        return new OpsResult(completed, elapsed, Latencies.Percentile(sorted, 0.50), Latencies.Percentile(sorted, 0.99), Interlocked.Read(ref errors), firstError);
     }
-
-    private static double Percentile(double[] sorted, double quantile) =>
-        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(quantile * sorted.Length) - 1)];
 }

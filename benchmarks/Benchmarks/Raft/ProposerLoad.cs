@@ -72,9 +72,6 @@ internal static class ProposerLoad
 
         await all;
         var sorted = latencies.SelectMany(l => l).Order().ToArray();
-        return new LoadResult(committed, elapsed, Percentile(sorted, 0.50), Percentile(sorted, 0.99), Interlocked.Read(ref errors) - errorsBefore);
+        return new LoadResult(committed, elapsed, Latencies.Percentile(sorted, 0.50), Latencies.Percentile(sorted, 0.99), Interlocked.Read(ref errors) - errorsBefore);
     }
-
-    private static double Percentile(double[] sorted, double quantile) =>
-        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(quantile * sorted.Length) - 1)];
 }
