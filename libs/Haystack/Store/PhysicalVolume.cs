@@ -106,68 +106,6 @@ public sealed partial class PhysicalVolume : IAsyncDisposable
         return new PhysicalVolume(storage, volumeId, options, logger, new VolumeFile(handle), new NeedleIndex(), 0, NeedleFormat.SuperblockBytes);
     }
 
-    /// <summary>Reads a needle's data after checking its integrity and its cookie.</summary>
-    /// <exception cref="NeedleNotFoundException">No live needle has that key and alternate key.</exception>
-    /// <exception cref="CookieMismatchException">The cookie is wrong; no bytes are returned.</exception>
-    /// <exception cref="NeedleCorruptException">The needle failed its checks; no bytes are returned.</exception>
-    public async Task<ReadOnlyMemory<byte>> ReadAsync(ulong key, uint alternateKey, ulong cookie, CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        NeedleLocation location;
-        VolumeFile file;
-        lock (_indexLock)
-        {
-            if (!_index.TryGet(key, alternateKey, out location))
-            {
-                throw new NeedleNotFoundException(VolumeId, key, alternateKey);
-            }
-
-            // Pin the file under the same lock as the lookup, so a compaction swap cannot pair this
-            // location with the other file.
-            file = _file;
-            file.AddReader();
-        }
-
-        try
-        {
-            // Uninitialised: the read overwrites every byte, and a short read is refused below before any byte is used. Zeroing
-            // tens of kilobytes per read would cost about as much as copying them out of the page cache.
-            var buffer = GC.AllocateUninitializedArray<byte>(location.Length);
-            var read = await file.Handle.ReadAsync(location.Offset, buffer, cancellationToken);
-            string? reason = null;
-            var header = read == buffer.Length ? NeedleFormat.Verify(buffer, out reason) : null;
-            if (header is null || header.Value.Key != key || header.Value.AlternateKey != alternateKey)
-            {
-                throw ReportCorruption(location.Offset, read != buffer.Length ? $"short read of {read} of {buffer.Length} bytes" : reason ?? "the needle at the indexed offset has another key");
-            }
-
-            if (header.Value.IsDeleted)
-            {
-                // Deleted after the last checkpoint was written: forget it now.
-                lock (_indexLock)
-                {
-                    if (ReferenceEquals(file, _file))
-                    {
-                        _index.Remove(key, alternateKey);
-                    }
-                }
-
-                throw new NeedleNotFoundException(VolumeId, key, alternateKey);
-            }
-
-            if (header.Value.Cookie != cookie)
-            {
-                throw new CookieMismatchException(VolumeId, key, alternateKey);
-            }
-
-            return buffer.AsMemory(NeedleFormat.HeaderBytes, (int)header.Value.DataSize);
-        }
-        finally
-        {
-            await file.ReleaseReaderAsync();
-        }
-    }
-
     /// <summary>Writes a final index checkpoint and closes the volume file.</summary>
     public async ValueTask DisposeAsync()
     {
