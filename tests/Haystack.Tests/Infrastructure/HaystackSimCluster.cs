@@ -13,6 +13,9 @@ public sealed class HaystackSimCluster
     public static readonly NodeId CacheNode = new(50);
     public static readonly NodeId ClientNode = new(100);
 
+    /// <summary>The Cache's time to live: long enough that no other test sees a photo expire.</summary>
+    public static readonly TimeSpan CacheTimeToLive = TimeSpan.FromMinutes(10);
+
     private readonly Dictionary<NodeId, DirectorySlot> _directory = [];
     private readonly Dictionary<NodeId, StoreServer?> _stores = [];
     private readonly int _repairBatchBytes;
@@ -39,7 +42,7 @@ public sealed class HaystackSimCluster
             AddStore(id, maxUploadBytes);
         }
 
-        Simulator.AddNode(CacheNode, env => Cache = new PhotoCache(env.CreateMessageBus(), new PhotoCacheOptions { CapacityBytes = 16 * 1024, MaxPhotoBytes = 8 * 1024 }));
+        Simulator.AddNode(CacheNode, env => Cache = new PhotoCache(env.CreateMessageBus(), env.Time, new PhotoCacheOptions { CapacityBytes = 16 * 1024, MaxPhotoBytes = 8 * 1024, TimeToLive = CacheTimeToLive }));
         Simulator.AddNode(ClientNode, env =>
         {
             var bus = env.CreateMessageBus();
