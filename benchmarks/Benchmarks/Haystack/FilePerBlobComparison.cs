@@ -18,8 +18,9 @@ namespace Benchmarks.Haystack;
 /// </summary>
 /// <remarks>
 /// Environment: <c>HAYSTACK_COMPARE_BLOBS=N</c> sets the blob count (default 5,000 with --quick, else 1,000,000);
-/// <c>HAYSTACK_COMPARE_DROP_METADATA=1</c> also evicts the machine's cached directory entries and inodes before each
-/// cold round (writes 2 to <c>/proc/sys/vm/drop_caches</c>: needs root, and affects every process on the machine).
+/// <c>HAYSTACK_COMPARE_DROP_METADATA=1</c> also evicts the machine's cached directory entries, inodes and metadata blocks
+/// before each cold round (writes 3 to <c>/proc/sys/vm/drop_caches</c>, since ext4 keeps directory and inode-table blocks in
+/// the block device's page cache: needs root, and affects every process on the machine).
 /// </remarks>
 public static class FilePerBlobComparison
 {
@@ -145,7 +146,7 @@ public static class FilePerBlobComparison
                 ["cold_reads_per_second_rounds_file_per_blob_pooled"] = peerCold.Select(Round).ToArray(),
                 ["cold_ratio"] = coldSupported ? Math.Round(oursCold.Max() / peerCold.Max(), 3) : 0,
                 ["cold_page_cache"] = !coldSupported ? "not measured (posix_fadvise needs Linux)"
-                    : dropMetadata ? "data pages of the volume file and of every blob file dropped with posix_fadvise(DONTNEED), and the machine's dentries and inodes with drop_caches=2, before each side's round"
+                    : dropMetadata ? "data pages of the volume file and of every blob file dropped with posix_fadvise(DONTNEED), and the machine's dentries, inodes and metadata blocks with drop_caches=3, before each side's round"
                     : "data pages of the volume file and of every blob file dropped with posix_fadvise(DONTNEED) before each round; the blob files' directory entries and inodes stay cached",
             };
             return new ComparisonResult("file-per-blob", "random reads/s", Round(ours), Round(best), Math.Round(ours / best, 3), details);
@@ -175,12 +176,12 @@ public static class FilePerBlobComparison
         DropMetadataCaches(dropMetadata);
     }
 
-    /// <summary>Evicts every cached directory entry and inode of the machine (not the data pages), when asked to.</summary>
+    /// <summary>Evicts every cached directory entry, inode and page of the machine, when asked to.</summary>
     private static void DropMetadataCaches(bool dropMetadata)
     {
         if (dropMetadata)
         {
-            File.WriteAllText("/proc/sys/vm/drop_caches", "2");
+            File.WriteAllText("/proc/sys/vm/drop_caches", "3");
         }
     }
 

@@ -119,6 +119,7 @@ public sealed partial class StoreServer : IAsyncDisposable
 
         await _shutdown.CancelAsync();
         await StopRepairsAsync();
+        await StopCompactionAsync();
         await _directory.DisposeAsync();
         List<PhysicalVolume> volumes;
         lock (_gate)
@@ -163,6 +164,8 @@ public sealed partial class StoreServer : IAsyncDisposable
                     created |= await CreateVolumeAsync(volumeId, result.VolumeBytes, cancellationToken);
                 }
             }
+
+            MaybeStartCompaction();
         }
         catch (Exception exception) when (exception is TimeoutException or InvalidOperationException or ObjectDisposedException or OperationCanceledException or IOException)
         {

@@ -77,6 +77,21 @@ public sealed partial class PhysicalVolume : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The bytes of the file that a compaction would give back: deleted, overwritten and orphaned needles. An estimate that
+    /// errs low: a needle deleted since the last checkpoint was loaded counts as live until it is next read.
+    /// </summary>
+    public long ReclaimableBytes
+    {
+        get
+        {
+            lock (_indexLock)
+            {
+                return Math.Max(0, Interlocked.Read(ref _durableEnd) - NeedleFormat.SuperblockBytes - _index.LiveBytes);
+            }
+        }
+    }
+
     /// <summary>Whether the volume refuses writes: it filled up, or an fsync failed and its state on disk is uncertain.</summary>
     public bool IsReadOnly => _readOnlyReason is not null;
 

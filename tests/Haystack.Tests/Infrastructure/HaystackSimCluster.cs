@@ -19,10 +19,22 @@ public sealed class HaystackSimCluster
     private readonly Dictionary<NodeId, DirectorySlot> _directory = [];
     private readonly Dictionary<NodeId, StoreServer?> _stores = [];
     private readonly int _repairBatchBytes;
+    private readonly long _minCompactionReclaimableBytes;
+    private readonly TimeSpan _compactionPause;
 
-    public HaystackSimCluster(ulong seed, int stores = 4, DirectoryOptions? directory = null, int maxUploadBytes = 64 * 1024, int repairBatchBytes = StoreServerOptions.DefaultRepairBatchBytes)
+    /// <param name="minCompactionReclaimableBytes">The Stores' automatic compaction threshold; off unless a test turns it on.</param>
+    public HaystackSimCluster(
+        ulong seed,
+        int stores = 4,
+        DirectoryOptions? directory = null,
+        int maxUploadBytes = 64 * 1024,
+        int repairBatchBytes = StoreServerOptions.DefaultRepairBatchBytes,
+        long minCompactionReclaimableBytes = long.MaxValue,
+        TimeSpan? compactionPause = null)
     {
         _repairBatchBytes = repairBatchBytes;
+        _minCompactionReclaimableBytes = minCompactionReclaimableBytes;
+        _compactionPause = compactionPause ?? StoreServerOptions.DefaultCompactionPause;
         Simulator = new Simulator(seed, new SimulatorOptions { Network = new NetworkOptions { Registry = HaystackMessageTypes.CreateRegistry() } });
         DirectoryOptions = directory ?? new DirectoryOptions
         {
@@ -218,6 +230,8 @@ public sealed class HaystackSimCluster
                     DirectoryClient = FastClient,
                     RepairBatchBytes = _repairBatchBytes,
                     RepairRequestTimeout = TimeSpan.FromSeconds(1),
+                    MinCompactionReclaimableBytes = _minCompactionReclaimableBytes,
+                    CompactionPause = _compactionPause,
                 },
                 env.Storage,
                 env.CreateMessageBus(),
