@@ -119,7 +119,7 @@ internal sealed partial class DirectoryState
     }
 
     private bool IsRepairSource(ReplicaRecord replica) =>
-        replica.Healthy && replica.Reported && !replica.Repairing && !replica.Corrupt && IsAlive(replica.Store);
+        replica.Healthy && replica.Reported && !replica.Repairing && !replica.Corrupt && replica.PendingDeletes.Count == 0 && IsAlive(replica.Store);
 
     /// <summary>A source for the repair of <paramref name="target"/>'s replica; different targets spread over the sources.</summary>
     private static ulong Pick(List<ReplicaRecord> sources, ulong target) =>

@@ -72,6 +72,7 @@ internal sealed class VolumeRecord
                 Repairing = r.Repairing,
                 RepairSource = r.RepairSource == 0 ? NodeId.None : new NodeId(r.RepairSource),
                 Replaces = r.Replaces == 0 ? NodeId.None : new NodeId(r.Replaces),
+                PendingDeletes = r.PendingDeletes.Count,
             }),
         ],
     };

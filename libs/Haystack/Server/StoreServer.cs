@@ -148,7 +148,9 @@ public sealed partial class StoreServer : IAsyncDisposable
             var created = true;
             while (created && Volatile.Read(ref _disposed) == 0)
             {
-                var result = await _directory.HeartbeatAsync(Report(), cancellationToken);
+                var report = Report();
+                var result = await _directory.HeartbeatAsync(report, cancellationToken);
+                ForgetConfirmedPendingDeletes(report.AppliedPendingDeletes);
                 Interlocked.Exchange(ref _volumeBytes, result.VolumeBytes);
                 lock (_gate)
                 {
@@ -157,6 +159,7 @@ public sealed partial class StoreServer : IAsyncDisposable
 
                 await RetireVolumesAsync(result.VolumesToDelete);
                 ApplyRepairOrders(result.Repairs, result.CopyGrants);
+                await ApplyPendingDeletesAsync(result.PendingDeletes, cancellationToken);
 
                 created = false;
                 foreach (var volumeId in result.VolumesToCreate)
@@ -196,6 +199,7 @@ public sealed partial class StoreServer : IAsyncDisposable
                 CapacityBytes = _options.CapacityBytes,
                 FreeBytes = Math.Max(0, _options.CapacityBytes - (_volumes.Count * Interlocked.Read(ref _volumeBytes))),
                 Volumes = volumes,
+                AppliedPendingDeletes = [.. _appliedPendingDeletes],
             };
         }
     }

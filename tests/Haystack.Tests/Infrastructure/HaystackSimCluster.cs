@@ -184,7 +184,7 @@ public sealed class HaystackSimCluster
 
     private static string Describe(DirectoryStateMachine machine) =>
         $"next key {machine.NextKey}; " + string.Join("; ", machine.Volumes.Select(v =>
-            $"{v.VolumeId} {v.State} {v.ReadOnlyReason} {v.UploadsAssigned} [{string.Join(",", v.Replicas.Select(r => $"{r.Store}{(r.Healthy ? "+" : "-")}{(r.Repairing ? $"<{r.RepairSource}" : string.Empty)}{(r.Corrupt ? "!" : string.Empty)}"))}]"));
+            $"{v.VolumeId} {v.State} {v.ReadOnlyReason} {v.UploadsAssigned} [{string.Join(",", v.Replicas.Select(r => $"{r.Store}{(r.Healthy ? "+" : "-")}{(r.Repairing ? $"<{r.RepairSource}" : string.Empty)}{(r.Corrupt ? "!" : string.Empty)}~{r.PendingDeletes}"))}]"));
 
     private void AddDirectoryNode(NodeId id)
     {
