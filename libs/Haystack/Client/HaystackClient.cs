@@ -64,7 +64,7 @@ public sealed class HaystackClient
             }
 
             var photo = new PhotoLocation(assignment.VolumeId, assignment.Key, alternateKey, NextCookie());
-            var request = new StoreWriteRequest { VolumeId = photo.VolumeId, Key = photo.Key, AlternateKey = alternateKey, Cookie = photo.Cookie, Data = data };
+            var request = new StoreWriteRequest { VolumeId = photo.VolumeId, Key = photo.Key, AlternateKey = alternateKey, Cookie = photo.Cookie, Data = data, Epoch = assignment.Epoch };
             var answers = await Task.WhenAll(assignment.Replicas.Select(replica => SendAsync(replica, request, cancellationToken)));
             if (Array.TrueForAll(answers, a => a.Status == StoreStatus.Ok))
             {
@@ -79,7 +79,13 @@ public sealed class HaystackClient
                     throw new ArgumentOutOfRangeException(nameof(data), data.Length, answer.Message);
                 }
 
-                if (answer.Status != StoreStatus.Ok)
+                if (answer.Status is StoreStatus.StaleEpoch or StoreStatus.NotWritable)
+                {
+                    // The assignment is out of date (the volume was reopened or turned read-only), or the Store has not heard
+                    // of the change yet: nothing failed, ask again.
+                    lastError = $"{assignment.Replicas[i]}: {answer.Status}: {answer.Message}";
+                }
+                else if (answer.Status != StoreStatus.Ok)
                 {
                     lastError = $"{assignment.Replicas[i]}: {answer.Status}: {answer.Message}";
                     var failure = answer.Status switch

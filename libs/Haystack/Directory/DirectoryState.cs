@@ -67,6 +67,7 @@ internal sealed partial class DirectoryState
             if (reported.TryGetValue(volume.Id, out var physical))
             {
                 replica.SizeBytes = physical.SizeBytes;
+                replica.ReportedEpoch = physical.Epoch;
                 if (!replica.Reported)
                 {
                     // The first report of a replica makes it healthy: it was created empty, so it lacks nothing. Any later
@@ -113,12 +114,14 @@ internal sealed partial class DirectoryState
         return new HeartbeatResult
         {
             VolumesToCreate = toCreate,
-            ReadOnlyVolumes = [.. VolumesOn(store.Id).Where(v => v.State == LogicalVolumeState.ReadOnly).Select(v => v.Id)],
+            // A reopening volume stays on the list (writes refused) until every replica knows its new epoch.
+            ReadOnlyVolumes = [.. VolumesOn(store.Id).Where(v => v.State is LogicalVolumeState.ReadOnly or LogicalVolumeState.Reopening).Select(v => v.Id)],
             VolumeBytes = options.VolumeBytes,
             Repairs = RepairsFor(store.Id),
             CopyGrants = CopyGrantsFor(store.Id),
             VolumesToDelete = [.. reported.Keys.Where(id => Volumes.TryGetValue(id, out var volume) && volume.Replica(store.Id) is null).Order()],
             PendingDeletes = PendingDeletesFor(store.Id, options.MaxPendingDeletesPerHeartbeat),
+            VolumeEpochs = VolumesOn(store.Id).ToDictionary(v => v.Id, v => v.Epoch),
         };
     }
 
@@ -159,7 +162,7 @@ internal sealed partial class DirectoryState
         chosen.FreeBytes -= needleBytes;
         chosen.UploadsAssigned++;
         var key = NextKey++;
-        return new UploadAssignment { VolumeId = chosen.Id, Key = key, Replicas = [.. chosen.Replicas.Select(r => new NodeId(r.Store))] };
+        return new UploadAssignment { VolumeId = chosen.Id, Key = key, Replicas = [.. chosen.Replicas.Select(r => new NodeId(r.Store))], Epoch = chosen.Epoch };
     }
 
     public bool ReportFailure(uint volumeId, NodeId storeId, ReplicaFailure failure, DirectoryOptions options)

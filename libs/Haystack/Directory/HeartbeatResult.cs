@@ -36,4 +36,8 @@ public sealed record HeartbeatResult
     /// <summary>Deletes this Store's replicas missed: apply each (the cookie checked) and confirm it in a later heartbeat.</summary>
     [Key(6)]
     public IReadOnlyList<PendingDelete> PendingDeletes { get; init; } = [];
+
+    /// <summary>The epoch of every volume this Store holds a replica of: writes with another epoch are refused.</summary>
+    [Key(7)]
+    public IReadOnlyDictionary<uint, uint> VolumeEpochs { get; init; } = new Dictionary<uint, uint>();
 }

@@ -36,4 +36,8 @@ internal sealed class ReplicaRecord
     /// <summary>Deletes this replica missed, to be replayed to its Store; while any is left it is neither read nor copied from.</summary>
     [Key(8)]
     public List<PendingDelete> PendingDeletes { get; set; } = [];
+
+    /// <summary>The volume epoch its Store last reported knowing.</summary>
+    [Key(9)]
+    public uint ReportedEpoch { get; set; }
 }
