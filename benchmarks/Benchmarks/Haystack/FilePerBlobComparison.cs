@@ -140,6 +140,8 @@ public static class FilePerBlobComparison
                 ["writes_per_second_ours_one_writer"] = Round(oursSerialWrites),
                 ["writes_per_second_file_per_blob"] = Round(peerWrites),
                 ["batched_fsync_write_gain"] = Round(oursWrites / oursSerialWrites),
+                ["write_megabytes_per_second_ours_batched_fsync"] = Round(oursWrites * sizes.Average() / 1e6),
+                ["write_megabytes_per_second_file_per_blob"] = Round(peerWrites * sizes.Average() / 1e6),
                 ["index_bytes_per_needle"] = Math.Round((double)volume.IndexBytes / volume.NeedleCount, 2),
                 ["cold_reads_per_round"] = coldSupported ? coldReads : 0,
                 ["cold_reads_per_second_rounds_ours_leased"] = oursCold.Select(Round).ToArray(),
