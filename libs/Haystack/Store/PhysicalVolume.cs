@@ -111,7 +111,7 @@ public sealed partial class PhysicalVolume : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(storage);
         options ??= new VolumeOptions();
         options.Validate();
-        var handle = await storage.OpenAsync(DataFileName(volumeId), StorageOpenMode.CreateNew, cancellationToken);
+        var handle = await storage.OpenAsync(DataFileName(volumeId), StorageOpenMode.CreateNew, StorageAccessPattern.Random, cancellationToken);
         var superblock = new byte[NeedleFormat.SuperblockBytes];
         NeedleFormat.WriteSuperblock(superblock, volumeId, generation: 0);
         await handle.WriteAsync(0, superblock, cancellationToken);
