@@ -53,6 +53,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 5208, Level = LogLevel.Debug, Message = "Store {Store} waits for {Source} to hear of the repair of volume {VolumeId}")]
     public static partial void RepairWaiting(ILogger logger, NodeId store, uint volumeId, NodeId source);
 
+    [LoggerMessage(EventId = 5209, Level = LogLevel.Information, Message = "Store {Store} compacts volume {VolumeId}: {ReclaimableBytes} of {SizeBytes} bytes reclaimable")]
+    public static partial void CompactionStarted(ILogger logger, NodeId store, uint volumeId, long reclaimableBytes, long sizeBytes);
+
+    [LoggerMessage(EventId = 5210, Level = LogLevel.Warning, Message = "Store {Store} could not compact volume {VolumeId}")]
+    public static partial void CompactionFailed(ILogger logger, Exception exception, NodeId store, uint volumeId);
+
     [LoggerMessage(EventId = 5207, Level = LogLevel.Information, Message = "Store {Store} deleted volume {VolumeId}: another Store took its replica over")]
     public static partial void VolumeRetired(ILogger logger, NodeId store, uint volumeId);
 

@@ -100,7 +100,7 @@ public sealed class LocalCluster : IAsyncDisposable
             _stores.Add(await StoreServer.StartAsync(SampleSettings.Store(Topology.DirectoryNodes), new Cluster.Core.DiskFileStorage(Folder(dataFolder, address)), Node(address).Bus, TimeProvider.System, loggerFactory));
         }
 
-        Cache = new PhotoCache(Node(Topology.Cache).Bus, new PhotoCacheOptions { CapacityBytes = SampleSettings.CacheCapacityBytes });
+        Cache = new PhotoCache(Node(Topology.Cache).Bus, TimeProvider.System, new PhotoCacheOptions { CapacityBytes = SampleSettings.CacheCapacityBytes });
         Front = PhotoFront.Create(Node(Topology.Front), Topology, maxUploadBytes, loggerFactory);
     }
 

@@ -60,7 +60,7 @@ public static class Roles
                 role = await StoreServer.StartAsync(SampleSettings.Store(topology.DirectoryNodes), new DiskFileStorage(folder), node.Bus, TimeProvider.System, loggerFactory);
                 break;
             case "cache":
-                var cache = new PhotoCache(node.Bus, new PhotoCacheOptions { CapacityBytes = SampleSettings.CacheCapacityBytes });
+                var cache = new PhotoCache(node.Bus, TimeProvider.System, new PhotoCacheOptions { CapacityBytes = SampleSettings.CacheCapacityBytes });
                 role = new DisposeAction(() => cache.Dispose());
                 break;
             default:

@@ -34,6 +34,16 @@ public interface IFileStorage
     /// <exception cref="ArgumentException">The name is not a valid storage name.</exception>
     ValueTask<IStorageFile> OpenAsync(string name, StorageOpenMode mode, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Opens a file as <see cref="OpenAsync(string, StorageOpenMode, CancellationToken)"/> does, with a hint of how it
+    /// will be read. A storage without use for the hint ignores it, as this default implementation does.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist and <paramref name="mode"/> is <see cref="StorageOpenMode.OpenExisting"/>.</exception>
+    /// <exception cref="IOException">The file exists and <paramref name="mode"/> is <see cref="StorageOpenMode.CreateNew"/>.</exception>
+    /// <exception cref="ArgumentException">The name is not a valid storage name.</exception>
+    ValueTask<IStorageFile> OpenAsync(string name, StorageOpenMode mode, StorageAccessPattern access, CancellationToken cancellationToken = default) =>
+        OpenAsync(name, mode, cancellationToken);
+
     /// <summary>Whether a file of that name exists now (durably or not).</summary>
     bool Exists(string name);
 

@@ -1,6 +1,6 @@
 namespace Cluster.Core;
 
-/// <summary>How <see cref="IFileStorage.OpenAsync"/> treats an existing or missing file.</summary>
+/// <summary>How <see cref="IFileStorage.OpenAsync(string, StorageOpenMode, CancellationToken)"/> treats an existing or missing file.</summary>
 public enum StorageOpenMode
 {
     /// <summary>Open the file if it exists, otherwise create it empty.</summary>

@@ -14,13 +14,17 @@ namespace Haystack;
 /// <para>A <see cref="CacheInvalidateRequest"/> (sent by the client after a delete) drops the photo. It also spoils every miss
 /// for that photo still waiting for its Store: such a read may have left the Store before the delete did, and caching its
 /// answer would bring the photo back for good. The read is still answered; only its copy is not kept.</para>
-/// <para>Metrics (meter <c>Haystack</c>): <c>haystack.cache.hits</c>, <c>haystack.cache.misses</c> and
-/// <c>haystack.cache.evictions</c>.</para>
+/// <para>A kept photo expires <see cref="PhotoCacheOptions.TimeToLive"/> after the Cache asked the Store for it, whatever its
+/// hits: if an invalidation was lost, a deleted photo is served for at most that long. An expired photo is dropped when it is
+/// next asked for (a miss) or when the budget evicts it.</para>
+/// <para>Metrics (meter <c>Haystack</c>): <c>haystack.cache.hits</c>, <c>haystack.cache.misses</c>,
+/// <c>haystack.cache.evictions</c> and <c>haystack.cache.expirations</c>.</para>
 /// <para>Thread-safe.</para>
 /// </remarks>
 public sealed class PhotoCache : IDisposable
 {
     private readonly MessageBus _bus;
+    private readonly TimeProvider _time;
     private readonly PhotoCacheOptions _options;
     private readonly Lock _gate = new();
     private readonly Dictionary<(uint VolumeId, ulong Key, uint AlternateKey), LinkedListNode<Entry>> _entries = [];
@@ -30,23 +34,28 @@ public sealed class PhotoCache : IDisposable
     private readonly Counter<long> _hitCounter;
     private readonly Counter<long> _missCounter;
     private readonly Counter<long> _evictionCounter;
+    private readonly Counter<long> _expirationCounter;
     private long _hits;
     private long _misses;
+    private long _expirations;
     private long _bytes;
 
     /// <summary>Creates a Cache and starts serving on <paramref name="bus"/>.</summary>
     /// <param name="bus">The bus; its registry must hold <see cref="HaystackMessageTypes"/>.</param>
+    /// <param name="time">The clock that ages kept photos (<see cref="PhotoCacheOptions.TimeToLive"/>).</param>
     /// <param name="options">Settings; defaults when null.</param>
     /// <param name="meterFactory">Creates the meter; a private meter when null.</param>
-    public PhotoCache(MessageBus bus, PhotoCacheOptions? options = null, IMeterFactory? meterFactory = null)
+    public PhotoCache(MessageBus bus, TimeProvider time, PhotoCacheOptions? options = null, IMeterFactory? meterFactory = null)
     {
         _bus = bus ?? throw new ArgumentNullException(nameof(bus));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
         _options = options ?? new PhotoCacheOptions();
         _options.Validate();
         _meter = meterFactory?.Create("Haystack") ?? new Meter("Haystack");
         _hitCounter = _meter.CreateCounter<long>("haystack.cache.hits", "{read}", "Reads answered from the cache.");
         _missCounter = _meter.CreateCounter<long>("haystack.cache.misses", "{read}", "Reads passed to a Store.");
         _evictionCounter = _meter.CreateCounter<long>("haystack.cache.evictions", "{photo}", "Photos evicted to stay under the byte budget.");
+        _expirationCounter = _meter.CreateCounter<long>("haystack.cache.expirations", "{photo}", "Photos dropped because their time to live ran out.");
         bus.OnRequest<CacheReadRequest, StoreResponse>(HandleReadAsync);
         bus.OnRequest<CacheInvalidateRequest, StoreResponse>(HandleInvalidate);
     }
@@ -56,6 +65,9 @@ public sealed class PhotoCache : IDisposable
 
     /// <summary>Reads passed on to a Store.</summary>
     public long Misses => Interlocked.Read(ref _misses);
+
+    /// <summary>Photos dropped because their time to live ran out.</summary>
+    public long Expirations => Interlocked.Read(ref _expirations);
 
     /// <summary>The photo bytes held.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
@@ -78,10 +90,9 @@ public sealed class PhotoCache : IDisposable
         var id = (volumeId, key, alternateKey);
         lock (_gate)
         {
-            if (_entries.Remove(id, out var node))
+            if (_entries.TryGetValue(id, out var node))
             {
-                _recency.Remove(node);
-                _bytes -= node.Value.Data.Length;
+                Drop(node);
             }
 
             if (_fills.TryGetValue(id, out var fill))
@@ -98,9 +109,16 @@ public sealed class PhotoCache : IDisposable
     {
         var read = request.Read;
         var id = (read.VolumeId, read.Key, read.AlternateKey);
+        var now = _time.GetTimestamp();
         lock (_gate)
         {
-            if (_entries.TryGetValue(id, out var node))
+            if (_entries.TryGetValue(id, out var node) && now >= node.Value.ExpiresAt)
+            {
+                Drop(node);
+                Interlocked.Increment(ref _expirations);
+                _expirationCounter.Add(1);
+            }
+            else if (node is not null)
             {
                 _recency.Remove(node);
                 _recency.AddFirst(node);
@@ -140,7 +158,7 @@ public sealed class PhotoCache : IDisposable
         {
             if (answer.Status == StoreStatus.Ok && answer.VolumeWritable && answer.Data.Length <= _options.MaxPhotoBytes && !fill.Spoiled)
             {
-                Add(id, read.Cookie, answer.Data);
+                Add(id, read.Cookie, answer.Data, ExpiryFrom(now));
             }
 
             // The record lives only while misses for the photo are in flight, so the table stays as small as the concurrency.
@@ -159,8 +177,29 @@ public sealed class PhotoCache : IDisposable
         return ValueTask.FromResult(new StoreResponse { Status = StoreStatus.Ok });
     }
 
+    /// <summary>When a photo asked of the Store at <paramref name="asked"/> stops being served; the time to live counts from
+    /// the question, not the answer, since the Store may have deleted the photo any time after it answered.</summary>
+    private long ExpiryFrom(long asked)
+    {
+        if (_options.TimeToLive == Timeout.InfiniteTimeSpan)
+        {
+            return long.MaxValue;
+        }
+
+        var ticks = (long)(_options.TimeToLive.TotalSeconds * _time.TimestampFrequency);
+        return asked > long.MaxValue - ticks ? long.MaxValue : asked + ticks;
+    }
+
+    /// <summary>Forgets a kept photo; the caller holds the gate.</summary>
+    private void Drop(LinkedListNode<Entry> node)
+    {
+        _entries.Remove(node.Value.Id);
+        _recency.Remove(node);
+        _bytes -= node.Value.Data.Length;
+    }
+
     /// <summary>Keeps a photo; the caller holds the gate.</summary>
-    private void Add((uint, ulong, uint) id, ulong cookie, ReadOnlyMemory<byte> data)
+    private void Add((uint, ulong, uint) id, ulong cookie, ReadOnlyMemory<byte> data, long expiresAt)
     {
         if (_entries.ContainsKey(id))
         {
@@ -175,7 +214,7 @@ public sealed class PhotoCache : IDisposable
             _evictionCounter.Add(1);
         }
 
-        _entries[id] = _recency.AddFirst(new Entry(id, cookie, data));
+        _entries[id] = _recency.AddFirst(new Entry(id, cookie, data, expiresAt));
         _bytes += data.Length;
     }
 
@@ -187,5 +226,5 @@ public sealed class PhotoCache : IDisposable
         public bool Spoiled { get; set; }
     }
 
-    private sealed record Entry((uint VolumeId, ulong Key, uint AlternateKey) Id, ulong Cookie, ReadOnlyMemory<byte> Data);
+    private sealed record Entry((uint VolumeId, ulong Key, uint AlternateKey) Id, ulong Cookie, ReadOnlyMemory<byte> Data, long ExpiresAt);
 }

@@ -12,6 +12,9 @@ public sealed class PhotoCacheOptions
     /// <summary>Default of <see cref="StoreRequestTimeout"/>.</summary>
     public static readonly TimeSpan DefaultStoreRequestTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>Default of <see cref="TimeToLive"/>: one hour.</summary>
+    public static readonly TimeSpan DefaultTimeToLive = TimeSpan.FromHours(1);
+
     /// <summary>The byte budget: the photo bytes held never exceed it; the least recently used photos go first.</summary>
     public long CapacityBytes { get; init; } = DefaultCapacityBytes;
 
@@ -20,6 +23,13 @@ public sealed class PhotoCacheOptions
 
     /// <summary>How long to wait for a Store on a miss.</summary>
     public TimeSpan StoreRequestTimeout { get; init; } = DefaultStoreRequestTimeout;
+
+    /// <summary>
+    /// How long a kept photo may be served, counted from when the Cache asked the Store for it: a backstop for an
+    /// invalidation that never arrived (a delete whose client lost touch with this Cache). <see cref="Timeout.InfiniteTimeSpan"/>
+    /// keeps photos until they are invalidated or evicted.
+    /// </summary>
+    public TimeSpan TimeToLive { get; init; } = DefaultTimeToLive;
 
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
@@ -38,6 +48,11 @@ public sealed class PhotoCacheOptions
         if (StoreRequestTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(StoreRequestTimeout), StoreRequestTimeout, "PhotoCacheOptions.StoreRequestTimeout must be positive.");
+        }
+
+        if (TimeToLive <= TimeSpan.Zero && TimeToLive != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TimeToLive), TimeToLive, "PhotoCacheOptions.TimeToLive must be positive or Timeout.InfiniteTimeSpan.");
         }
     }
 }

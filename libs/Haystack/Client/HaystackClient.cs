@@ -64,7 +64,7 @@ public sealed class HaystackClient
             }
 
             var photo = new PhotoLocation(assignment.VolumeId, assignment.Key, alternateKey, NextCookie());
-            var request = new StoreWriteRequest { VolumeId = photo.VolumeId, Key = photo.Key, AlternateKey = alternateKey, Cookie = photo.Cookie, Data = data };
+            var request = new StoreWriteRequest { VolumeId = photo.VolumeId, Key = photo.Key, AlternateKey = alternateKey, Cookie = photo.Cookie, Data = data, Epoch = assignment.Epoch };
             var answers = await Task.WhenAll(assignment.Replicas.Select(replica => SendAsync(replica, request, cancellationToken)));
             if (Array.TrueForAll(answers, a => a.Status == StoreStatus.Ok))
             {
@@ -79,7 +79,13 @@ public sealed class HaystackClient
                     throw new ArgumentOutOfRangeException(nameof(data), data.Length, answer.Message);
                 }
 
-                if (answer.Status != StoreStatus.Ok)
+                if (answer.Status is StoreStatus.StaleEpoch or StoreStatus.NotWritable)
+                {
+                    // The assignment is out of date (the volume was reopened or turned read-only), or the Store has not heard
+                    // of the change yet: nothing failed, ask again.
+                    lastError = $"{assignment.Replicas[i]}: {answer.Status}: {answer.Message}";
+                }
+                else if (answer.Status != StoreStatus.Ok)
                 {
                     lastError = $"{assignment.Replicas[i]}: {answer.Status}: {answer.Message}";
                     var failure = answer.Status switch
@@ -162,12 +168,13 @@ public sealed class HaystackClient
 
     /// <summary>
     /// Deletes a photo from every replica of its logical volume, then has every Cache in <see cref="HaystackClientOptions.Caches"/>
-    /// drop it, so once this returns no Cache serves it either.
+    /// drop it, so once this returns no Cache serves it either. A replica that cannot be reached (its Store down and not yet
+    /// replaced) gets the delete later: the Directory keeps it in its replicated state and replays it to that Store.
     /// </summary>
     /// <returns>False when no replica held the photo.</returns>
     /// <exception cref="CookieMismatchException">The cookie is wrong; nothing was deleted.</exception>
     /// <exception cref="UnknownVolumeException">The Directory knows no such logical volume.</exception>
-    /// <exception cref="PhotoUnavailableException">A replica or a Cache could not be reached; delete again later.</exception>
+    /// <exception cref="PhotoUnavailableException">No replica confirmed the delete, the Directory could not keep it for those that missed it, or a Cache could not be reached; delete again later.</exception>
     public async Task<bool> DeleteAsync(PhotoLocation photo, CancellationToken cancellationToken = default)
     {
         var location = await LocateAsync(photo, cancellationToken);
@@ -178,12 +185,20 @@ public sealed class HaystackClient
             throw new CookieMismatchException(photo.VolumeId, photo.Key, photo.AlternateKey);
         }
 
+        // Replicas that did not confirm (a Store down, not answering, or failing) get the delete through the Directory, which
+        // keeps it in its replicated state and replays it to them. That needs at least one replica to have confirmed it with
+        // the cookie checked; with none, the delete fails and must be repeated.
+        var missed = Enumerable.Range(0, answers.Length).Where(i => answers[i].Status is not (StoreStatus.Ok or StoreStatus.NotFound)).ToList();
+        var pendingKept = missed.Count == 0
+            || (missed.Count < answers.Length
+                && await _directory.RecordPendingDeleteAsync(photo.VolumeId, photo.Key, photo.AlternateKey, photo.Cookie, [.. missed.Select(i => location.Replicas[i])], cancellationToken));
+
         // The Caches go after the Stores: a Cache that misses between the two finds the photo gone, and one that missed before
         // has its answer spoiled by the invalidation. Even a delete that failed on some replica may have succeeded on others.
         var unconfirmed = await InvalidateCachesAsync(photo, cancellationToken);
-        var failed = Array.FindIndex(answers, a => a.Status is not (StoreStatus.Ok or StoreStatus.NotFound));
-        if (failed >= 0)
+        if (!pendingKept)
         {
+            var failed = missed[0];
             throw new PhotoUnavailableException(photo, answers.Length, $"{location.Replicas[failed]}: {answers[failed].Status}: {answers[failed].Message}");
         }
 

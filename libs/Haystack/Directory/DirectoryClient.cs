@@ -48,6 +48,17 @@ public sealed class DirectoryClient : IAsyncDisposable
     public Task<bool> CompleteRepairAsync(uint volumeId, NodeId store, NodeId source, CancellationToken cancellationToken = default) =>
         ExecuteAsync<bool>(new CompleteRepairCommand { VolumeId = volumeId, Store = store, Source = source }, cancellationToken);
 
+    /// <summary>
+    /// Asks the Directory to keep a delete for the replicas on <paramref name="stores"/>, which did not confirm it, and replay
+    /// it to them; call it only once every other replica confirmed the delete.
+    /// </summary>
+    /// <returns>Whether the Directory kept it for all of them (false: unknown volume, a Store without a replica, or too many pending).</returns>
+    public Task<bool> RecordPendingDeleteAsync(uint volumeId, ulong key, uint alternateKey, ulong cookie, IReadOnlyList<NodeId> stores, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stores);
+        return ExecuteAsync<bool>(new RecordPendingDeleteCommand { VolumeId = volumeId, Key = key, AlternateKey = alternateKey, Cookie = cookie, Stores = stores }, cancellationToken);
+    }
+
     /// <summary>Where to read photo <paramref name="key"/> of logical volume <paramref name="volumeId"/>, or null for an unknown volume.</summary>
     public Task<VolumeLocation?> LocateAsync(uint volumeId, ulong key, CancellationToken cancellationToken = default) =>
         QueryAsync<VolumeLocation?>(new LocateQuery { VolumeId = volumeId, Key = key }, cancellationToken);

@@ -24,6 +24,12 @@ public sealed class DirectoryOptions
     /// <summary>Default of <see cref="FullMarginBytes"/>: 1 MiB.</summary>
     public const long DefaultFullMarginBytes = 1024 * 1024;
 
+    /// <summary>Default of <see cref="MaxPendingDeletesPerReplica"/>.</summary>
+    public const int DefaultMaxPendingDeletesPerReplica = 100_000;
+
+    /// <summary>Default of <see cref="MaxPendingDeletesPerHeartbeat"/>.</summary>
+    public const int DefaultMaxPendingDeletesPerHeartbeat = 1024;
+
     /// <summary>How many Store machines hold a replica of each logical volume.</summary>
     public int ReplicationFactor { get; init; } = DefaultReplicationFactor;
 
@@ -42,6 +48,15 @@ public sealed class DirectoryOptions
     /// <summary>A logical volume with less room than this on its fullest replica becomes read-only.</summary>
     public long FullMarginBytes { get; init; } = DefaultFullMarginBytes;
 
+    /// <summary>
+    /// The most deletes the Directory keeps for one replica that missed them; past it, a delete that cannot reach that replica
+    /// fails as it would without the Directory's help and must be repeated.
+    /// </summary>
+    public int MaxPendingDeletesPerReplica { get; init; } = DefaultMaxPendingDeletesPerReplica;
+
+    /// <summary>The most pending deletes one heartbeat answer hands a Store.</summary>
+    public int MaxPendingDeletesPerHeartbeat { get; init; } = DefaultMaxPendingDeletesPerHeartbeat;
+
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
     public void Validate()
@@ -52,6 +67,8 @@ public sealed class DirectoryOptions
         Require(MaxLogicalVolumes >= MinWritableVolumes, nameof(MaxLogicalVolumes), MaxLogicalVolumes, "must be at least MinWritableVolumes");
         Require(MaxStores >= ReplicationFactor, nameof(MaxStores), MaxStores, "must be at least ReplicationFactor");
         Require(FullMarginBytes >= 0 && FullMarginBytes < VolumeBytes, nameof(FullMarginBytes), FullMarginBytes, "must be at least zero and below VolumeBytes");
+        Require(MaxPendingDeletesPerReplica >= 0, nameof(MaxPendingDeletesPerReplica), MaxPendingDeletesPerReplica, "must not be negative");
+        Require(MaxPendingDeletesPerHeartbeat >= 1, nameof(MaxPendingDeletesPerHeartbeat), MaxPendingDeletesPerHeartbeat, "must be positive");
     }
 
     private static void Require(bool ok, string property, object value, string rule)

@@ -53,6 +53,8 @@ internal sealed partial class DirectoryState
                 // makes it alive (and it is repaired in place), or the monitor marks it down (and it is replaced).
             }
         }
+
+        ReopenRepairedVolumes(options);
     }
 
     /// <summary>A Store finished rebuilding its replica from <paramref name="source"/>: the replica is healthy again.</summary>
@@ -118,8 +120,33 @@ internal sealed partial class DirectoryState
         }
     }
 
+    /// <summary>
+    /// Reopens the read-only volumes whose failed replicas have all been repaired and that still have room: a new epoch,
+    /// which the Stores learn from their heartbeat answers; the volume takes uploads once every replica reports knowing it.
+    /// </summary>
+    /// <remarks>
+    /// The epoch is what makes this safe. An upload assigned before the failure may still be on its way; it names the old
+    /// replica set and the old epoch. Every replica of the reopened volume refuses it (they learn the new epoch while the
+    /// volume is still on their read-only list), so it cannot be acknowledged while the rebuilt replica lacks it.
+    /// </remarks>
+    private void ReopenRepairedVolumes(DirectoryOptions options)
+    {
+        foreach (var volume in Volumes.Values)
+        {
+            if (volume.State == LogicalVolumeState.ReadOnly
+                && volume.ReadOnlyReason is VolumeReadOnlyReason.ReplicaFailed or VolumeReadOnlyReason.Corruption
+                && volume.Replicas.Count == options.ReplicationFactor
+                && volume.Replicas.TrueForAll(IsRepairSource)
+                && volume.FreeBytes >= options.FullMarginBytes)
+            {
+                volume.Epoch++;
+                volume.State = LogicalVolumeState.Reopening;
+            }
+        }
+    }
+
     private bool IsRepairSource(ReplicaRecord replica) =>
-        replica.Healthy && replica.Reported && !replica.Repairing && !replica.Corrupt && IsAlive(replica.Store);
+        replica.Healthy && replica.Reported && !replica.Repairing && !replica.Corrupt && replica.PendingDeletes.Count == 0 && IsAlive(replica.Store);
 
     /// <summary>A source for the repair of <paramref name="target"/>'s replica; different targets spread over the sources.</summary>
     private static ulong Pick(List<ReplicaRecord> sources, ulong target) =>

@@ -26,6 +26,9 @@ internal sealed partial class DirectoryState
     [Key(4)]
     public uint LastAssignedVolume { get; set; }
 
+    [Key(5)]
+    public ulong NextPendingDeleteId { get; set; } = 1;
+
     public HeartbeatResult Heartbeat(ulong index, StoreReport report, DirectoryOptions options)
     {
         if (report.Store.IsNone || report.CapacityBytes < 0 || report.FreeBytes < 0)
@@ -49,6 +52,7 @@ internal sealed partial class DirectoryState
         store.Alive = true;
         store.Down = false;
         store.LastHeartbeatIndex = index;
+        AcknowledgePendingDeletes(store.Id, report.AppliedPendingDeletes);
 
         var reported = new Dictionary<uint, VolumeReport>();
         foreach (var volume in report.Volumes)
@@ -63,6 +67,7 @@ internal sealed partial class DirectoryState
             if (reported.TryGetValue(volume.Id, out var physical))
             {
                 replica.SizeBytes = physical.SizeBytes;
+                replica.ReportedEpoch = physical.Epoch;
                 if (!replica.Reported)
                 {
                     // The first report of a replica makes it healthy: it was created empty, so it lacks nothing. Any later
@@ -70,10 +75,11 @@ internal sealed partial class DirectoryState
                     replica.Reported = true;
                     replica.Healthy = !replica.Corrupt && !replica.Repairing;
                 }
-                else if (!replica.Healthy && !replica.Corrupt && !replica.Repairing && !volume.Replicas.Exists(r => r.Healthy))
+                else if (!replica.Healthy && !replica.Corrupt && !replica.Repairing && replica.PendingDeletes.Count == 0 && !volume.Replicas.Exists(r => r.Healthy))
                 {
                     // No replica is healthy, so none can be repaired from: the first to return serves as the source. It holds
-                    // every acknowledged needle, since an upload or a delete is acknowledged only when every replica took it.
+                    // every acknowledged needle, since an upload is acknowledged only when every replica took it, and every
+                    // acknowledged delete: one it missed was kept as pending and replayed to it before it may serve.
                     replica.Healthy = true;
                 }
 
@@ -108,11 +114,14 @@ internal sealed partial class DirectoryState
         return new HeartbeatResult
         {
             VolumesToCreate = toCreate,
-            ReadOnlyVolumes = [.. VolumesOn(store.Id).Where(v => v.State == LogicalVolumeState.ReadOnly).Select(v => v.Id)],
+            // A reopening volume stays on the list (writes refused) until every replica knows its new epoch.
+            ReadOnlyVolumes = [.. VolumesOn(store.Id).Where(v => v.State is LogicalVolumeState.ReadOnly or LogicalVolumeState.Reopening).Select(v => v.Id)],
             VolumeBytes = options.VolumeBytes,
             Repairs = RepairsFor(store.Id),
             CopyGrants = CopyGrantsFor(store.Id),
             VolumesToDelete = [.. reported.Keys.Where(id => Volumes.TryGetValue(id, out var volume) && volume.Replica(store.Id) is null).Order()],
+            PendingDeletes = PendingDeletesFor(store.Id, options.MaxPendingDeletesPerHeartbeat),
+            VolumeEpochs = VolumesOn(store.Id).ToDictionary(v => v.Id, v => v.Epoch),
         };
     }
 
@@ -153,7 +162,7 @@ internal sealed partial class DirectoryState
         chosen.FreeBytes -= needleBytes;
         chosen.UploadsAssigned++;
         var key = NextKey++;
-        return new UploadAssignment { VolumeId = chosen.Id, Key = key, Replicas = [.. chosen.Replicas.Select(r => new NodeId(r.Store))] };
+        return new UploadAssignment { VolumeId = chosen.Id, Key = key, Replicas = [.. chosen.Replicas.Select(r => new NodeId(r.Store))], Epoch = chosen.Epoch };
     }
 
     public bool ReportFailure(uint volumeId, NodeId storeId, ReplicaFailure failure, DirectoryOptions options)
@@ -219,7 +228,7 @@ internal sealed partial class DirectoryState
             return null;
         }
 
-        var healthy = volume.Replicas.Where(r => r.Healthy && r.Reported && !r.Repairing && IsAlive(r.Store)).Select(r => new NodeId(r.Store)).ToList();
+        var healthy = volume.Replicas.Where(r => r.Healthy && r.Reported && !r.Repairing && r.PendingDeletes.Count == 0 && IsAlive(r.Store)).Select(r => new NodeId(r.Store)).ToList();
         // Then the replicas being repaired (they answer at once that they cannot serve yet), then the failed ones.
         var others = volume.Replicas.OrderBy(r => r.Repairing ? 0 : 1).Select(r => new NodeId(r.Store)).Except(healthy);
 

@@ -105,6 +105,9 @@ public sealed class DirectoryStateMachine : IStateMachine
                 case { CompleteRepair: { } repair }:
                     result = DirectorySerializer.Serialize(_state.CompleteRepair(repair.VolumeId, repair.Store, repair.Source, _options));
                     break;
+                case { RecordPendingDelete: { } delete }:
+                    result = DirectorySerializer.Serialize(_state.RecordPendingDelete(delete, _options));
+                    break;
                 default:
                     return ValueTask.FromResult(ReadOnlyMemory<byte>.Empty);
             }

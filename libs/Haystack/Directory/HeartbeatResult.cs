@@ -32,4 +32,12 @@ public sealed record HeartbeatResult
     /// <summary>Physical volumes this Store reported that are no longer its replicas (another Store took them over): delete them.</summary>
     [Key(5)]
     public IReadOnlyList<uint> VolumesToDelete { get; init; } = [];
+
+    /// <summary>Deletes this Store's replicas missed: apply each (the cookie checked) and confirm it in a later heartbeat.</summary>
+    [Key(6)]
+    public IReadOnlyList<PendingDelete> PendingDeletes { get; init; } = [];
+
+    /// <summary>The epoch of every volume this Store holds a replica of: writes with another epoch are refused.</summary>
+    [Key(7)]
+    public IReadOnlyDictionary<uint, uint> VolumeEpochs { get; init; } = new Dictionary<uint, uint>();
 }

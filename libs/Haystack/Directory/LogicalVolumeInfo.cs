@@ -29,4 +29,8 @@ public sealed record LogicalVolumeInfo
     /// <summary>How many uploads the Directory has assigned to it.</summary>
     [Key(5)]
     public long UploadsAssigned { get; init; }
+
+    /// <summary>How many times the volume was reopened after a repair; uploads carry it and Stores refuse any other.</summary>
+    [Key(6)]
+    public uint Epoch { get; init; }
 }

@@ -38,4 +38,8 @@ public sealed record ReplicaInfo
     /// <summary>The Store whose replica this one takes over when its repair completes; <see cref="NodeId.None"/> for a repair in place.</summary>
     [Key(7)]
     public NodeId Replaces { get; init; }
+
+    /// <summary>Deletes this replica missed that its Store has not yet confirmed applying; it serves no reads until none are left.</summary>
+    [Key(8)]
+    public int PendingDeletes { get; init; }
 }

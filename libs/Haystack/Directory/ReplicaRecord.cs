@@ -32,4 +32,12 @@ internal sealed class ReplicaRecord
     /// <summary>The Store whose replica this one takes over when its repair completes; 0 for a repair in place.</summary>
     [Key(7)]
     public ulong Replaces { get; set; }
+
+    /// <summary>Deletes this replica missed, to be replayed to its Store; while any is left it is neither read nor copied from.</summary>
+    [Key(8)]
+    public List<PendingDelete> PendingDeletes { get; set; } = [];
+
+    /// <summary>The volume epoch its Store last reported knowing.</summary>
+    [Key(9)]
+    public uint ReportedEpoch { get; set; }
 }

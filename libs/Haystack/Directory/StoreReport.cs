@@ -22,4 +22,8 @@ public sealed record StoreReport
     /// <summary>Every physical volume the Store holds open.</summary>
     [Key(3)]
     public IReadOnlyList<VolumeReport> Volumes { get; init; } = [];
+
+    /// <summary>The ids of pending deletes (<see cref="HeartbeatResult.PendingDeletes"/>) the Store has applied durably since its last heartbeat.</summary>
+    [Key(4)]
+    public IReadOnlyList<ulong> AppliedPendingDeletes { get; init; } = [];
 }

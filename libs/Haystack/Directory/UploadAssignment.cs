@@ -18,4 +18,8 @@ public sealed record UploadAssignment
     /// <summary>The Store machines holding the volume's replicas; the upload succeeds only when all of them acknowledge.</summary>
     [Key(2)]
     public IReadOnlyList<NodeId> Replicas { get; init; } = [];
+
+    /// <summary>The volume's epoch: the write carries it, and a Store that knows another refuses the write.</summary>
+    [Key(3)]
+    public uint Epoch { get; init; }
 }

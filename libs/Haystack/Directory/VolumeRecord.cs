@@ -25,9 +25,13 @@ internal sealed class VolumeRecord
     [Key(5)]
     public long UploadsAssigned { get; set; }
 
+    /// <summary>Bumped each time the volume is reopened after a repair; every upload carries it and Stores refuse other epochs.</summary>
+    [Key(6)]
+    public uint Epoch { get; set; }
+
     public ReplicaRecord? Replica(ulong storeId) => Replicas.Find(r => r.Store == storeId);
 
-    /// <summary>Read-only is final: a volume that missed or refused writes on one replica never takes uploads again.</summary>
+    /// <summary>Stops uploads; only a completed repair followed by a reopening (under a new epoch) lets them in again.</summary>
     public void MakeReadOnly(VolumeReadOnlyReason reason)
     {
         if (State != LogicalVolumeState.ReadOnly)
@@ -47,7 +51,15 @@ internal sealed class VolumeRecord
             State = LogicalVolumeState.Writable;
         }
 
-        if (State == LogicalVolumeState.Writable && FreeBytes < options.FullMarginBytes)
+        if (State == LogicalVolumeState.Reopening && Replicas.TrueForAll(r => r.Healthy && r.ReportedEpoch == Epoch))
+        {
+            // Every replica now refuses writes of an older epoch, so no upload assigned before the failure can be
+            // acknowledged without the replica that was rebuilt (DESIGN.md, volume lifecycle).
+            State = LogicalVolumeState.Writable;
+            ReadOnlyReason = VolumeReadOnlyReason.None;
+        }
+
+        if (State is LogicalVolumeState.Writable or LogicalVolumeState.Reopening && FreeBytes < options.FullMarginBytes)
         {
             MakeReadOnly(VolumeReadOnlyReason.Full);
         }
@@ -60,6 +72,7 @@ internal sealed class VolumeRecord
         ReadOnlyReason = ReadOnlyReason,
         FreeBytes = FreeBytes,
         UploadsAssigned = UploadsAssigned,
+        Epoch = Epoch,
         Replicas =
         [
             .. Replicas.Select(r => new ReplicaInfo
@@ -72,6 +85,7 @@ internal sealed class VolumeRecord
                 Repairing = r.Repairing,
                 RepairSource = r.RepairSource == 0 ? NodeId.None : new NodeId(r.RepairSource),
                 Replaces = r.Replaces == 0 ? NodeId.None : new NodeId(r.Replaces),
+                PendingDeletes = r.PendingDeletes.Count,
             }),
         ],
     };

@@ -17,4 +17,8 @@ public sealed record VolumeReport
     /// <summary>Whether the Store's volume refuses writes (full, or an fsync failed).</summary>
     [Key(2)]
     public bool IsReadOnly { get; init; }
+
+    /// <summary>The volume epoch the Store has learned from the Directory (and enforces on writes).</summary>
+    [Key(3)]
+    public uint Epoch { get; init; }
 }

@@ -29,6 +29,10 @@ public sealed partial class StoreServer : IAsyncDisposable
     private readonly Dictionary<uint, PhysicalVolume> _volumes = [];
     private readonly SemaphoreSlim _heartbeatGate = new(1, 1);
     private HashSet<uint> _readOnly = [];
+
+    // The epoch of each volume as the Directory last said; a write with another epoch, or to a volume not heard of since
+    // this Store started, is refused. Guarded by _gate.
+    private Dictionary<uint, uint> _epochs = [];
     private long _volumeBytes = DirectoryOptions.DefaultVolumeBytes;
     private ITimer? _heartbeat;
     private int _disposed;
@@ -119,6 +123,7 @@ public sealed partial class StoreServer : IAsyncDisposable
 
         await _shutdown.CancelAsync();
         await StopRepairsAsync();
+        await StopCompactionAsync();
         await _directory.DisposeAsync();
         List<PhysicalVolume> volumes;
         lock (_gate)
@@ -147,15 +152,19 @@ public sealed partial class StoreServer : IAsyncDisposable
             var created = true;
             while (created && Volatile.Read(ref _disposed) == 0)
             {
-                var result = await _directory.HeartbeatAsync(Report(), cancellationToken);
+                var report = Report();
+                var result = await _directory.HeartbeatAsync(report, cancellationToken);
+                ForgetConfirmedPendingDeletes(report.AppliedPendingDeletes);
                 Interlocked.Exchange(ref _volumeBytes, result.VolumeBytes);
                 lock (_gate)
                 {
                     _readOnly = [.. result.ReadOnlyVolumes];
+                    _epochs = new Dictionary<uint, uint>(result.VolumeEpochs);
                 }
 
                 await RetireVolumesAsync(result.VolumesToDelete);
                 ApplyRepairOrders(result.Repairs, result.CopyGrants);
+                await ApplyPendingDeletesAsync(result.PendingDeletes, cancellationToken);
 
                 created = false;
                 foreach (var volumeId in result.VolumesToCreate)
@@ -163,6 +172,8 @@ public sealed partial class StoreServer : IAsyncDisposable
                     created |= await CreateVolumeAsync(volumeId, result.VolumeBytes, cancellationToken);
                 }
             }
+
+            MaybeStartCompaction();
         }
         catch (Exception exception) when (exception is TimeoutException or InvalidOperationException or ObjectDisposedException or OperationCanceledException or IOException)
         {
@@ -186,13 +197,14 @@ public sealed partial class StoreServer : IAsyncDisposable
     {
         lock (_gate)
         {
-            var volumes = _volumes.Values.Select(v => new VolumeReport { VolumeId = v.VolumeId, SizeBytes = v.SizeBytes, IsReadOnly = v.IsReadOnly }).ToList();
+            var volumes = _volumes.Values.Select(v => new VolumeReport { VolumeId = v.VolumeId, SizeBytes = v.SizeBytes, IsReadOnly = v.IsReadOnly, Epoch = _epochs.GetValueOrDefault(v.VolumeId) }).ToList();
             return new StoreReport
             {
                 Store = Id,
                 CapacityBytes = _options.CapacityBytes,
                 FreeBytes = Math.Max(0, _options.CapacityBytes - (_volumes.Count * Interlocked.Read(ref _volumeBytes))),
                 Volumes = volumes,
+                AppliedPendingDeletes = [.. _appliedPendingDeletes],
             };
         }
     }
@@ -271,9 +283,27 @@ public sealed partial class StoreServer : IAsyncDisposable
             return new StoreResponse { Status = StoreStatus.TooLarge, Message = $"The photo has {request.Data.Length} bytes; this Store accepts at most {_options.MaxNeedleDataBytes}." };
         }
 
-        if (directoryReadOnly || volume.IsReadOnly)
+        uint? epoch;
+        lock (_gate)
+        {
+            epoch = _epochs.TryGetValue(request.VolumeId, out var known) ? known : null;
+        }
+
+        if (epoch != request.Epoch)
+        {
+            // Checked before the read-only list: an upload assigned before a reopening must not be taken for a full volume.
+            return new StoreResponse { Status = StoreStatus.StaleEpoch, Message = $"Volume {request.VolumeId} is at epoch {(epoch is { } e ? e.ToString(CultureInfo.InvariantCulture) : "unknown")} here, the write carries {request.Epoch}; ask the Directory again." };
+        }
+
+        if (volume.IsReadOnly)
         {
             return new StoreResponse { Status = StoreStatus.ReadOnly, Message = $"Volume {request.VolumeId} is read-only; ask the Directory for another." };
+        }
+
+        if (directoryReadOnly)
+        {
+            // The Directory knows already; a report of a full replica would only turn a reopening volume read-only again.
+            return new StoreResponse { Status = StoreStatus.NotWritable, Message = $"The Directory has volume {request.VolumeId} read-only here; ask it for another." };
         }
 
         try

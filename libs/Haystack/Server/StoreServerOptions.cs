@@ -30,6 +30,15 @@ public sealed class StoreServerOptions
     /// <summary>Default of <see cref="RepairRequestTimeout"/>.</summary>
     public static readonly TimeSpan DefaultRepairRequestTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>Default of <see cref="CompactionReclaimableFraction"/>.</summary>
+    public const double DefaultCompactionReclaimableFraction = 0.3;
+
+    /// <summary>Default of <see cref="MinCompactionReclaimableBytes"/>: 16 MiB.</summary>
+    public const long DefaultMinCompactionReclaimableBytes = 16L * 1024 * 1024;
+
+    /// <summary>Default of <see cref="CompactionPause"/>.</summary>
+    public static readonly TimeSpan DefaultCompactionPause = TimeSpan.FromSeconds(30);
+
     /// <summary>The Directory's Raft nodes.</summary>
     public IReadOnlyList<NodeId> DirectoryNodes { get; init; } = [];
 
@@ -53,6 +62,21 @@ public sealed class StoreServerOptions
 
     /// <summary>How long a repair waits for one answer from its source before it tries again later.</summary>
     public TimeSpan RepairRequestTimeout { get; init; } = DefaultRepairRequestTimeout;
+
+    /// <summary>
+    /// The share of a volume file held by deleted, overwritten and orphaned needles at which the Store compacts it (with
+    /// <see cref="MinCompactionReclaimableBytes"/> also reached). Between 0 (exclusive) and 1.
+    /// </summary>
+    public double CompactionReclaimableFraction { get; init; } = DefaultCompactionReclaimableFraction;
+
+    /// <summary>The fewest reclaimable bytes worth a compaction; <see cref="long.MaxValue"/> turns automatic compaction off.</summary>
+    public long MinCompactionReclaimableBytes { get; init; } = DefaultMinCompactionReclaimableBytes;
+
+    /// <summary>
+    /// How long the Store waits after one compaction before it starts the next, so compactions (one at a time per Store)
+    /// never take the disk from serving for long.
+    /// </summary>
+    public TimeSpan CompactionPause { get; init; } = DefaultCompactionPause;
 
     /// <summary>How the Store's Directory client times out and retries; defaults when null.</summary>
     public RaftClientOptions? DirectoryClient { get; init; }
@@ -99,6 +123,21 @@ public sealed class StoreServerOptions
         if (CheckpointIntervalNeedles < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(CheckpointIntervalNeedles), CheckpointIntervalNeedles, "StoreServerOptions.CheckpointIntervalNeedles must be zero (off) or positive.");
+        }
+
+        if (!(CompactionReclaimableFraction > 0 && CompactionReclaimableFraction <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CompactionReclaimableFraction), CompactionReclaimableFraction, "StoreServerOptions.CompactionReclaimableFraction must be above 0 and at most 1.");
+        }
+
+        if (MinCompactionReclaimableBytes < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinCompactionReclaimableBytes), MinCompactionReclaimableBytes, "StoreServerOptions.MinCompactionReclaimableBytes must not be negative.");
+        }
+
+        if (CompactionPause < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CompactionPause), CompactionPause, "StoreServerOptions.CompactionPause must not be negative.");
         }
     }
 }

@@ -31,6 +31,10 @@ internal sealed class NeedleIndex
     private readonly Dictionary<(ulong Key, uint Alternate), NeedleLocation> _overflow = [];
     private int _sortedLive;
     private int _tombstones;
+    private long _liveBytes;
+
+    /// <summary>The bytes on disk of the live needles, padding included.</summary>
+    public long LiveBytes => _liveBytes;
 
     /// <summary>The number of live needles.</summary>
     public int Count => _sortedLive + _recent.Count + _overflow.Count;
@@ -72,6 +76,7 @@ internal sealed class NeedleIndex
     {
         Invariant.Check(location.Offset > 0 && location.Offset <= MaxOffset && location.Offset % NeedleFormat.Alignment == 0, "Needle offsets are positive, aligned and within 32 GiB.");
         Invariant.Check(location.Length > 0 && location.Length <= MaxNeedleBytes && location.Length % NeedleFormat.Alignment == 0, "Needle lengths are positive, aligned and under 128 MiB.");
+        _liveBytes += location.Length - (TryGet(key, alternateKey, out var previous) ? previous.Length : 0);
         if (alternateKey >= OverflowAlternate)
         {
             _overflow[(key, alternateKey)] = location;
@@ -102,14 +107,16 @@ internal sealed class NeedleIndex
     /// <summary>Removes the entry of (key, alternate key); true when there was one.</summary>
     public bool Remove(ulong key, uint alternateKey)
     {
-        if (_recent.Remove((key, alternateKey)))
+        if (_recent.Remove((key, alternateKey), out var removed)
+            || (alternateKey >= OverflowAlternate && _overflow.Remove((key, alternateKey), out removed)))
         {
+            _liveBytes -= removed.Length;
             return true;
         }
 
         if (alternateKey >= OverflowAlternate)
         {
-            return _overflow.Remove((key, alternateKey));
+            return false;
         }
 
         var index = FindSorted(key, (byte)alternateKey);
@@ -118,6 +125,7 @@ internal sealed class NeedleIndex
             return false;
         }
 
+        _liveBytes -= _sorted[index].Location.Length;
         _sorted[index].OffsetUnits = 0;
         _sortedLive--;
         _tombstones++;
@@ -164,6 +172,7 @@ internal sealed class NeedleIndex
         _overflow.Clear();
         _sortedLive = 0;
         _tombstones = 0;
+        _liveBytes = 0;
     }
 
     /// <summary>Folds the recent entries into the sorted array and drops tombstones.</summary>

@@ -85,7 +85,7 @@ public sealed partial class PhysicalVolume
                 await _storage.RenameAsync(copyName, DataFileName(VolumeId), cancellationToken);
                 await _storage.SyncDirectoryAsync(cancellationToken);
                 swapped = true;
-                var reopened = await _storage.OpenAsync(DataFileName(VolumeId), StorageOpenMode.OpenExisting, CancellationToken.None);
+                var reopened = await _storage.OpenAsync(DataFileName(VolumeId), StorageOpenMode.OpenExisting, StorageAccessPattern.Random, CancellationToken.None);
                 newIndex.Merge();
                 VolumeFile old;
                 lock (_indexLock)

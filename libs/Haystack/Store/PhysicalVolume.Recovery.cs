@@ -30,7 +30,7 @@ public sealed partial class PhysicalVolume
             await storage.SyncDirectoryAsync(cancellationToken);
         }
 
-        var handle = await storage.OpenAsync(fileName, StorageOpenMode.OpenExisting, cancellationToken);
+        var handle = await storage.OpenAsync(fileName, StorageOpenMode.OpenExisting, StorageAccessPattern.Random, cancellationToken);
         try
         {
             var superblock = new byte[NeedleFormat.SuperblockBytes];

@@ -53,7 +53,7 @@ public sealed partial class PhysicalVolume
         }
         finally
         {
-            await file.ReleaseReaderAsync();
+            file.ReleaseReader();
         }
     }
 

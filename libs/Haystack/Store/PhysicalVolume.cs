@@ -77,6 +77,21 @@ public sealed partial class PhysicalVolume : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The bytes of the file that a compaction would give back: deleted, overwritten and orphaned needles. An estimate that
+    /// errs low: a needle deleted since the last checkpoint was loaded counts as live until it is next read.
+    /// </summary>
+    public long ReclaimableBytes
+    {
+        get
+        {
+            lock (_indexLock)
+            {
+                return Math.Max(0, Interlocked.Read(ref _durableEnd) - NeedleFormat.SuperblockBytes - _index.LiveBytes);
+            }
+        }
+    }
+
     /// <summary>Whether the volume refuses writes: it filled up, or an fsync failed and its state on disk is uncertain.</summary>
     public bool IsReadOnly => _readOnlyReason is not null;
 
@@ -96,7 +111,7 @@ public sealed partial class PhysicalVolume : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(storage);
         options ??= new VolumeOptions();
         options.Validate();
-        var handle = await storage.OpenAsync(DataFileName(volumeId), StorageOpenMode.CreateNew, cancellationToken);
+        var handle = await storage.OpenAsync(DataFileName(volumeId), StorageOpenMode.CreateNew, StorageAccessPattern.Random, cancellationToken);
         var superblock = new byte[NeedleFormat.SuperblockBytes];
         NeedleFormat.WriteSuperblock(superblock, volumeId, generation: 0);
         await handle.WriteAsync(0, superblock, cancellationToken);
@@ -104,68 +119,6 @@ public sealed partial class PhysicalVolume : IAsyncDisposable
         await storage.SyncDirectoryAsync(cancellationToken);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<PhysicalVolume>();
         return new PhysicalVolume(storage, volumeId, options, logger, new VolumeFile(handle), new NeedleIndex(), 0, NeedleFormat.SuperblockBytes);
-    }
-
-    /// <summary>Reads a needle's data after checking its integrity and its cookie.</summary>
-    /// <exception cref="NeedleNotFoundException">No live needle has that key and alternate key.</exception>
-    /// <exception cref="CookieMismatchException">The cookie is wrong; no bytes are returned.</exception>
-    /// <exception cref="NeedleCorruptException">The needle failed its checks; no bytes are returned.</exception>
-    public async Task<ReadOnlyMemory<byte>> ReadAsync(ulong key, uint alternateKey, ulong cookie, CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        NeedleLocation location;
-        VolumeFile file;
-        lock (_indexLock)
-        {
-            if (!_index.TryGet(key, alternateKey, out location))
-            {
-                throw new NeedleNotFoundException(VolumeId, key, alternateKey);
-            }
-
-            // Pin the file under the same lock as the lookup, so a compaction swap cannot pair this
-            // location with the other file.
-            file = _file;
-            file.AddReader();
-        }
-
-        try
-        {
-            // Uninitialised: the read overwrites every byte, and a short read is refused below before any byte is used. Zeroing
-            // tens of kilobytes per read would cost about as much as copying them out of the page cache.
-            var buffer = GC.AllocateUninitializedArray<byte>(location.Length);
-            var read = await file.Handle.ReadAsync(location.Offset, buffer, cancellationToken);
-            string? reason = null;
-            var header = read == buffer.Length ? NeedleFormat.Verify(buffer, out reason) : null;
-            if (header is null || header.Value.Key != key || header.Value.AlternateKey != alternateKey)
-            {
-                throw ReportCorruption(location.Offset, read != buffer.Length ? $"short read of {read} of {buffer.Length} bytes" : reason ?? "the needle at the indexed offset has another key");
-            }
-
-            if (header.Value.IsDeleted)
-            {
-                // Deleted after the last checkpoint was written: forget it now.
-                lock (_indexLock)
-                {
-                    if (ReferenceEquals(file, _file))
-                    {
-                        _index.Remove(key, alternateKey);
-                    }
-                }
-
-                throw new NeedleNotFoundException(VolumeId, key, alternateKey);
-            }
-
-            if (header.Value.Cookie != cookie)
-            {
-                throw new CookieMismatchException(VolumeId, key, alternateKey);
-            }
-
-            return buffer.AsMemory(NeedleFormat.HeaderBytes, (int)header.Value.DataSize);
-        }
-        finally
-        {
-            await file.ReleaseReaderAsync();
-        }
     }
 
     /// <summary>Writes a final index checkpoint and closes the volume file.</summary>

@@ -25,15 +25,13 @@ internal sealed class VolumeFile(IStorageFile handle)
         Invariant.Check(Volatile.Read(ref _retired) == 0, "A retired volume file takes no new readers.");
     }
 
-    public ValueTask ReleaseReaderAsync()
+    public void ReleaseReader()
     {
         // The decrement is a full fence, so a retirement that saw readers left is seen here.
         if (Interlocked.Decrement(ref _readers) == 0 && Volatile.Read(ref _retired) != 0)
         {
             _drained.TrySetResult();
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>Takes no new readers, waits for the current ones, then closes the handle.</summary>

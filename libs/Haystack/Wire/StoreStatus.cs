@@ -29,4 +29,13 @@ public enum StoreStatus
 
     /// <summary>This replica is being repaired and serves no reads until it has caught up; read another replica.</summary>
     Unavailable = 8,
+
+    /// <summary>The write carries another volume epoch than the Store knows (assigned before the volume was reopened); ask the Directory again.</summary>
+    StaleEpoch = 9,
+
+    /// <summary>
+    /// The Directory has the volume on this Store's read-only list (as last heard): the upload's assignment is out of date
+    /// or this Store has not yet heard that the volume was reopened; ask the Directory again. Not a failure of the replica.
+    /// </summary>
+    NotWritable = 10,
 }

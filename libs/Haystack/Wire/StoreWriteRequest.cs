@@ -25,4 +25,8 @@ public sealed record StoreWriteRequest
     /// <summary>The photo's bytes.</summary>
     [Key(4)]
     public ReadOnlyMemory<byte> Data { get; init; }
+
+    /// <summary>The volume epoch of the upload's assignment; a Store that knows another epoch refuses the write.</summary>
+    [Key(5)]
+    public uint Epoch { get; init; }
 }

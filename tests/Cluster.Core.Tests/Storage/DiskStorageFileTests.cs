@@ -17,6 +17,32 @@ public sealed class DiskStorageFileTests : DiskStorageFixture
         Assert.That(file.Name, Is.EqualTo("data.bin"));
     }
 
+    [TestCase(StorageAccessPattern.Unspecified)]
+    [TestCase(StorageAccessPattern.Random)]
+    [TestCase(StorageAccessPattern.Sequential)]
+    public async Task An_access_hint_changes_nothing_that_reads_return(StorageAccessPattern access)
+    {
+        await using (var file = await Storage.OpenAsync("hinted.bin", StorageOpenMode.CreateNew, access))
+        {
+            await file.WriteAsync(0, Bytes("scattered reads"));
+            await file.FlushAsync();
+        }
+
+        await using var reopened = await Storage.OpenAsync("hinted.bin", StorageOpenMode.OpenExisting, access);
+        var buffer = new byte[5];
+        Assert.That(await reopened.ReadAsync(10, buffer), Is.EqualTo(5));
+        Assert.That(buffer, Is.EqualTo(Bytes("reads")));
+    }
+
+    [Test]
+    public void An_unknown_access_hint_is_refused_before_any_file_is_made()
+    {
+        Assert.That(
+            () => Storage.OpenAsync("never.bin", StorageOpenMode.CreateNew, (StorageAccessPattern)7).AsTask(),
+            Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("access"));
+        Assert.That(Storage.Exists("never.bin"), Is.False);
+    }
+
     [Test]
     public async Task A_write_past_the_end_leaves_a_gap_of_zeros()
     {

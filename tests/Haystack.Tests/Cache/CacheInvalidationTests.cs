@@ -81,4 +81,27 @@ public sealed class CacheInvalidationTests
         Assert.That(cluster.Run(() => cluster.Client.DeleteAsync(photo)), Is.False, "the Stores had already deleted it");
         Assert.That(cluster.Cache.Count, Is.Zero, "the repeated delete reached the Cache");
     }
+
+    [Test]
+    public void A_photo_whose_invalidation_was_lost_stops_being_served_when_its_time_to_live_runs_out() =>
+        Seeds.Run(3, seed =>
+        {
+            var cluster = new HaystackSimCluster(seed);
+            cluster.WaitForWritableVolumes(2);
+            var photo = cluster.Run(() => cluster.Client.UploadAsync(Photo(4)));
+            var url = cluster.Run(() => cluster.Client.GetUrlAsync(photo, HaystackSimCluster.CacheNode));
+            cluster.Run(() => cluster.Client.ReadAsync(url));
+            Assert.That(cluster.Cache.Count, Is.EqualTo(1));
+
+            // The invalidation is lost: the delete reaches every Store but not the Cache.
+            cluster.Simulator.Network.Disconnect(HaystackSimCluster.ClientNode, HaystackSimCluster.CacheNode);
+            Assert.Throws<PhotoUnavailableException>(() => cluster.Run(() => cluster.Client.DeleteAsync(photo)));
+            cluster.Simulator.Network.Heal();
+            Assert.That(cluster.ReadFrom(url.Machine, photo).Status, Is.EqualTo(StoreStatus.NotFound), "the Store deleted it");
+            Assert.That(cluster.Run(() => cluster.Client.ReadAsync(url)).ToArray(), Is.EqualTo(Photo(4)), "the Cache still serves it within its time to live");
+
+            cluster.Simulator.RunFor(HaystackSimCluster.CacheTimeToLive);
+            Assert.Throws<NeedleNotFoundException>(() => cluster.Run(() => cluster.Client.ReadAsync(url)));
+            Assert.That((cluster.Cache.Expirations, cluster.Cache.Count), Is.EqualTo((1L, 0)), "the expired photo was dropped, not served");
+        });
 }

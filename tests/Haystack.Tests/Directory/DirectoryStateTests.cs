@@ -187,4 +187,37 @@ public sealed class DirectoryStateTests
         error = Assert.Throws<ArgumentOutOfRangeException>(() => new DirectoryOptions { VolumeBytes = 8192, FullMarginBytes = 8192 }.Validate());
         Assert.That(error!.ParamName, Is.EqualTo("FullMarginBytes"));
     }
+
+    [Test]
+    public void A_replica_that_missed_a_delete_is_not_trusted_until_its_store_confirms_the_replayed_delete()
+    {
+        var state = Bootstrapped();
+        var volume = state.Volumes[1];
+        var stores = volume.Replicas.Select(r => r.Store).ToList();
+        var (missed, others) = (stores[0], stores.Skip(1).ToList());
+        var command = new RecordPendingDeleteCommand { VolumeId = 1, Key = 42, AlternateKey = 0, Cookie = 7, Stores = [new NodeId(missed)] };
+
+        // The client could not reach that replica's Store during the delete.
+        state.ReportFailure(1, new NodeId(missed), ReplicaFailure.Unreachable, Options);
+        Assert.That(state.RecordPendingDelete(command, Options), Is.True);
+        Assert.That(state.RecordPendingDelete(command with { Stores = [new NodeId(99)] }, Options), Is.False, "a Store without a replica gets nothing");
+        Assert.That(volume.Replica(missed)!.PendingDeletes, Has.Count.EqualTo(1));
+
+        // Every other replica is lost; the one that missed the delete is all that is left, and comes back.
+        foreach (var other in others)
+        {
+            state.ReportFailure(1, new NodeId(other), ReplicaFailure.Corruption, Options);
+        }
+
+        var reports = state.Volumes.Values.Where(v => v.Replica(missed) is not null).Select(v => Report(v.Id)).ToArray();
+        var answer = Beat(state, missed, reports);
+        var pending = answer.PendingDeletes.Single();
+        Assert.That((pending.VolumeId, pending.Key, pending.Cookie), Is.EqualTo((1u, 42UL, 7UL)), "the heartbeat answer replays the delete");
+        Assert.That(volume.Replica(missed)!.Healthy, Is.False, "a replica that may still hold a deleted photo is not trusted");
+        Assert.That(state.Locate(1, 42)!.HealthyReplicas, Is.Zero);
+
+        var confirmed = state.Heartbeat(++_index, new StoreReport { Store = new NodeId(missed), CapacityBytes = 1 << 20, Volumes = reports, AppliedPendingDeletes = [pending.Id] }, Options);
+        Assert.That(confirmed.PendingDeletes, Is.Empty);
+        Assert.That(volume.Replica(missed)!.Healthy, Is.True, "once it confirmed the delete it is the source the others are rebuilt from");
+    }
 }

@@ -63,9 +63,42 @@ public sealed class RepairPlanTests
         Assert.That(state.CompleteRepair(1, new NodeId(corrupt), new NodeId(source), Options), Is.True);
         Assert.That((replica.Repairing, replica.Healthy, replica.Corrupt), Is.EqualTo((false, true, false)));
         Assert.That(volume.Replicas, Has.Count.EqualTo(3));
-        Assert.That(volume.State, Is.EqualTo(LogicalVolumeState.ReadOnly), "read-only stays final");
+        Assert.That((volume.State, volume.Epoch), Is.EqualTo((LogicalVolumeState.Reopening, 1u)), "whole again with room: reopened under a new epoch");
         Assert.That(Beat(state, corrupt).Repairs, Is.Empty);
+
+        // It takes uploads only once every replica reports knowing the new epoch; until then it stays on their read-only lists.
+        var stores = volume.Replicas.Select(r => r.Store).ToList();
+        foreach (var store in stores)
+        {
+            var answer = ReportEpoch(state, store, 0);
+            Assert.That((answer.VolumeEpochs[1], answer.ReadOnlyVolumes.Contains(1u)), Is.EqualTo((1u, true)));
+        }
+
+        Assert.That(volume.State, Is.EqualTo(LogicalVolumeState.Reopening), "no replica has learned the epoch yet");
+        foreach (var store in stores.Skip(1))
+        {
+            ReportEpoch(state, store, 1);
+        }
+
+        Assert.That(volume.State, Is.EqualTo(LogicalVolumeState.Reopening), "one replica still does not know it");
+        Assert.That(ReportEpoch(state, stores[0], 1).ReadOnlyVolumes, Does.Not.Contain(1u));
+        Assert.That(volume.State, Is.EqualTo(LogicalVolumeState.Writable));
+        var assignments = Enumerable.Range(0, 4).Select(_ => state.AssignUpload(100, Options)).Where(a => a.VolumeId == 1).ToList();
+        Assert.That(assignments.Select(a => a.Epoch), Is.Not.Empty.And.All.EqualTo(1u), "uploads carry the new epoch");
     }
+
+    /// <summary>A heartbeat in which <paramref name="store"/> reports knowing <paramref name="epoch"/> for volume 1.</summary>
+    private HeartbeatResult ReportEpoch(DirectoryState state, ulong store, uint epoch) =>
+        state.Heartbeat(
+            ++_index,
+            new StoreReport
+            {
+                Store = new NodeId(store),
+                CapacityBytes = 1 << 20,
+                FreeBytes = 1 << 19,
+                Volumes = [.. state.Volumes.Values.Where(v => v.Replica(store) is not null).Select(v => new VolumeReport { VolumeId = v.Id, SizeBytes = 64, Epoch = v.Id == 1 ? epoch : v.Epoch })],
+            },
+            Options);
 
     [Test]
     public void A_store_marked_down_has_its_replicas_rebuilt_on_another_store_which_takes_their_place()

@@ -13,13 +13,28 @@ public sealed class HaystackSimCluster
     public static readonly NodeId CacheNode = new(50);
     public static readonly NodeId ClientNode = new(100);
 
+    /// <summary>The Cache's time to live: long enough that no other test sees a photo expire.</summary>
+    public static readonly TimeSpan CacheTimeToLive = TimeSpan.FromMinutes(10);
+
     private readonly Dictionary<NodeId, DirectorySlot> _directory = [];
     private readonly Dictionary<NodeId, StoreServer?> _stores = [];
     private readonly int _repairBatchBytes;
+    private readonly long _minCompactionReclaimableBytes;
+    private readonly TimeSpan _compactionPause;
 
-    public HaystackSimCluster(ulong seed, int stores = 4, DirectoryOptions? directory = null, int maxUploadBytes = 64 * 1024, int repairBatchBytes = StoreServerOptions.DefaultRepairBatchBytes)
+    /// <param name="minCompactionReclaimableBytes">The Stores' automatic compaction threshold; off unless a test turns it on.</param>
+    public HaystackSimCluster(
+        ulong seed,
+        int stores = 4,
+        DirectoryOptions? directory = null,
+        int maxUploadBytes = 64 * 1024,
+        int repairBatchBytes = StoreServerOptions.DefaultRepairBatchBytes,
+        long minCompactionReclaimableBytes = long.MaxValue,
+        TimeSpan? compactionPause = null)
     {
         _repairBatchBytes = repairBatchBytes;
+        _minCompactionReclaimableBytes = minCompactionReclaimableBytes;
+        _compactionPause = compactionPause ?? StoreServerOptions.DefaultCompactionPause;
         Simulator = new Simulator(seed, new SimulatorOptions { Network = new NetworkOptions { Registry = HaystackMessageTypes.CreateRegistry() } });
         DirectoryOptions = directory ?? new DirectoryOptions
         {
@@ -39,7 +54,7 @@ public sealed class HaystackSimCluster
             AddStore(id, maxUploadBytes);
         }
 
-        Simulator.AddNode(CacheNode, env => Cache = new PhotoCache(env.CreateMessageBus(), new PhotoCacheOptions { CapacityBytes = 16 * 1024, MaxPhotoBytes = 8 * 1024 }));
+        Simulator.AddNode(CacheNode, env => Cache = new PhotoCache(env.CreateMessageBus(), env.Time, new PhotoCacheOptions { CapacityBytes = 16 * 1024, MaxPhotoBytes = 8 * 1024, TimeToLive = CacheTimeToLive }));
         Simulator.AddNode(ClientNode, env =>
         {
             var bus = env.CreateMessageBus();
@@ -169,7 +184,7 @@ public sealed class HaystackSimCluster
 
     private static string Describe(DirectoryStateMachine machine) =>
         $"next key {machine.NextKey}; " + string.Join("; ", machine.Volumes.Select(v =>
-            $"{v.VolumeId} {v.State} {v.ReadOnlyReason} {v.UploadsAssigned} [{string.Join(",", v.Replicas.Select(r => $"{r.Store}{(r.Healthy ? "+" : "-")}{(r.Repairing ? $"<{r.RepairSource}" : string.Empty)}{(r.Corrupt ? "!" : string.Empty)}"))}]"));
+            $"{v.VolumeId} {v.State} {v.ReadOnlyReason} {v.UploadsAssigned} [{string.Join(",", v.Replicas.Select(r => $"{r.Store}{(r.Healthy ? "+" : "-")}{(r.Repairing ? $"<{r.RepairSource}" : string.Empty)}{(r.Corrupt ? "!" : string.Empty)}~{r.PendingDeletes}"))}]"));
 
     private void AddDirectoryNode(NodeId id)
     {
@@ -215,6 +230,8 @@ public sealed class HaystackSimCluster
                     DirectoryClient = FastClient,
                     RepairBatchBytes = _repairBatchBytes,
                     RepairRequestTimeout = TimeSpan.FromSeconds(1),
+                    MinCompactionReclaimableBytes = _minCompactionReclaimableBytes,
+                    CompactionPause = _compactionPause,
                 },
                 env.Storage,
                 env.CreateMessageBus(),

@@ -4,7 +4,8 @@ namespace Haystack.Tests.Infrastructure;
 
 /// <summary>
 /// Wraps a storage to count fsyncs and to hold the first append to files whose names end with a given
-/// suffix until the test releases it, so a test can act in the middle of a multi-step operation.
+/// suffix until the test releases it, so a test can act in the middle of a multi-step operation; can make reads complete
+/// asynchronously.
 /// </summary>
 internal sealed class InstrumentedStorage(IFileStorage inner) : IFileStorage
 {
@@ -13,6 +14,9 @@ internal sealed class InstrumentedStorage(IFileStorage inner) : IFileStorage
     public int Flushes => Volatile.Read(ref _flushes);
 
     public string? HoldSuffix { get; set; }
+
+    /// <summary>Makes every read complete asynchronously, as a storage on a slower medium would.</summary>
+    public bool YieldOnRead { get; set; }
 
     public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -40,8 +44,15 @@ internal sealed class InstrumentedStorage(IFileStorage inner) : IFileStorage
 
         public long Length => inner.Length;
 
-        public ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            inner.ReadAsync(offset, buffer, cancellationToken);
+        public async ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (owner.YieldOnRead)
+            {
+                await Task.Yield();
+            }
+
+            return await inner.ReadAsync(offset, buffer, cancellationToken);
+        }
 
         public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
             inner.WriteAsync(offset, data, cancellationToken);

@@ -28,6 +28,7 @@ public sealed class NeedleIndexTests
         }
 
         Assert.That(index.Count, Is.EqualTo(model.Count));
+        Assert.That(index.LiveBytes, Is.EqualTo(model.Values.Sum(l => (long)l.Length)), "the live bytes follow every replace and remove");
         foreach (var ((key, alternate), location) in model)
         {
             Assert.That(index.TryGet(key, alternate, out var found) ? found : default, Is.EqualTo(location));

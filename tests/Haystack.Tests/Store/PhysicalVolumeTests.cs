@@ -171,6 +171,51 @@ public sealed class PhysicalVolumeTests
     }
 
     [Test]
+    public async Task A_leased_read_returns_the_same_bytes_and_refuses_what_a_read_refuses()
+    {
+        var reported = new List<NeedleCorruptException>();
+        await using var volume = await PhysicalVolume.CreateAsync(_storage, 1, new VolumeOptions { CorruptionObserved = reported.Add });
+        await volume.WriteAsync(1, 0, 11, Blob(1, 300));
+        await volume.WriteAsync(2, 0, 22, Blob(2, 40_000));
+
+        var lease = await volume.ReadLeasedAsync(2, 0, 22);
+        Assert.That(lease.Memory.ToArray(), Is.EqualTo(Blob(2, 40_000)));
+        lease.Dispose();
+        lease.Dispose();
+        Assert.That(() => lease.Memory, Throws.TypeOf<ObjectDisposedException>());
+
+        await FlipByteAsync(PhysicalVolume.DataFileName(1), NeedleFormat.SuperblockBytes + NeedleFormat.HeaderBytes + 100);
+        Assert.Multiple(() =>
+        {
+            Assert.That(async () => await volume.ReadLeasedAsync(2, 0, 23), Throws.TypeOf<CookieMismatchException>());
+            Assert.That(async () => await volume.ReadLeasedAsync(3, 0, 22), Throws.TypeOf<NeedleNotFoundException>());
+            Assert.That(async () => await volume.ReadLeasedAsync(1, 0, 11), Throws.TypeOf<NeedleCorruptException>().With.Message.Contains("checksum"));
+        });
+        Assert.That(reported, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Reads_that_complete_asynchronously_check_the_needle_and_let_the_file_close()
+    {
+        var storage = new InstrumentedStorage(_storage) { YieldOnRead = true };
+        var volume = await PhysicalVolume.CreateAsync(storage, 1);
+        await volume.WriteAsync(1, 0, 11, Blob(1, 3000));
+
+        Assert.That((await volume.ReadAsync(1, 0, 11)).ToArray(), Is.EqualTo(Blob(1, 3000)));
+        using (var lease = await volume.ReadLeasedAsync(1, 0, 11))
+        {
+            Assert.That(lease.Memory.ToArray(), Is.EqualTo(Blob(1, 3000)));
+        }
+
+        Assert.That(async () => await volume.ReadAsync(1, 0, 12), Throws.TypeOf<CookieMismatchException>());
+        Assert.That(async () => await volume.ReadLeasedAsync(1, 0, 12), Throws.TypeOf<CookieMismatchException>());
+
+        // Closing waits for every read that pinned the file; one that failed to unpin would hang it.
+        var disposed = volume.DisposeAsync().AsTask();
+        Assert.That(await Task.WhenAny(disposed, Task.Delay(TimeSpan.FromSeconds(30))), Is.SameAs(disposed));
+    }
+
+    [Test]
     public async Task Compaction_reclaims_space_and_keeps_every_live_needle()
     {
         await using var volume = await PhysicalVolume.CreateAsync(_storage, 1);

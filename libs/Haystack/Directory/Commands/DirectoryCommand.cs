@@ -24,6 +24,9 @@ internal sealed record DirectoryCommand
     [Key(4)]
     public CompleteRepairCommand? CompleteRepair { get; init; }
 
+    [Key(5)]
+    public RecordPendingDeleteCommand? RecordPendingDelete { get; init; }
+
     public static implicit operator DirectoryCommand(HeartbeatCommand command) => new() { Heartbeat = command };
 
     public static implicit operator DirectoryCommand(AssignUploadCommand command) => new() { AssignUpload = command };
@@ -33,4 +36,6 @@ internal sealed record DirectoryCommand
     public static implicit operator DirectoryCommand(MarkStoreDownCommand command) => new() { MarkStoreDown = command };
 
     public static implicit operator DirectoryCommand(CompleteRepairCommand command) => new() { CompleteRepair = command };
+
+    public static implicit operator DirectoryCommand(RecordPendingDeleteCommand command) => new() { RecordPendingDelete = command };
 }
