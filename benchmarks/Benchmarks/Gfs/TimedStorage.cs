@@ -14,6 +14,9 @@ internal sealed class TimedStorage(IFileStorage inner, DiskCounters counters) : 
     public async ValueTask<IStorageFile> OpenAsync(string name, StorageOpenMode mode, CancellationToken cancellationToken = default) =>
         new File(counters, await inner.OpenAsync(name, mode, cancellationToken), name.EndsWith(".dat", StringComparison.Ordinal));
 
+    public async ValueTask<IStorageFile> OpenAsync(string name, StorageOpenMode mode, StorageAccessPattern access, CancellationToken cancellationToken = default) =>
+        new File(counters, await inner.OpenAsync(name, mode, access, cancellationToken), name.EndsWith(".dat", StringComparison.Ordinal));
+
     public bool Exists(string name) => inner.Exists(name);
 
     public IReadOnlyList<string> List(string prefix = "") => inner.List(prefix);

@@ -189,13 +189,29 @@ public sealed class HaystackClient
         // keeps it in its replicated state and replays it to them. That needs at least one replica to have confirmed it with
         // the cookie checked; with none, the delete fails and must be repeated.
         var missed = Enumerable.Range(0, answers.Length).Where(i => answers[i].Status is not (StoreStatus.Ok or StoreStatus.NotFound)).ToList();
-        var pendingKept = missed.Count == 0
-            || (missed.Count < answers.Length
-                && await _directory.RecordPendingDeleteAsync(photo.VolumeId, photo.Key, photo.AlternateKey, photo.Cookie, [.. missed.Select(i => location.Replicas[i])], cancellationToken));
+        var pendingKept = missed.Count == 0;
+        Exception? directoryFailure = null;
+        if (missed.Count > 0 && missed.Count < answers.Length)
+        {
+            try
+            {
+                pendingKept = await _directory.RecordPendingDeleteAsync(photo.VolumeId, photo.Key, photo.AlternateKey, photo.Cookie, [.. missed.Select(i => location.Replicas[i])], cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The live replicas have deleted the photo already: the Caches must still drop it before this fails.
+                directoryFailure = exception;
+            }
+        }
 
         // The Caches go after the Stores: a Cache that misses between the two finds the photo gone, and one that missed before
         // has its answer spoiled by the invalidation. Even a delete that failed on some replica may have succeeded on others.
         var unconfirmed = await InvalidateCachesAsync(photo, cancellationToken);
+        if (directoryFailure is not null)
+        {
+            throw new PhotoUnavailableException(photo, answers.Length, $"deleted on the live replicas, but the Directory could not keep the delete for the others: {directoryFailure.Message}", directoryFailure);
+        }
+
         if (!pendingKept)
         {
             var failed = missed[0];

@@ -11,6 +11,14 @@ public sealed class PhotoUnavailableException : IOException
         ReplicasTried = replicasTried;
     }
 
+    /// <summary>Creates the exception with the failure that caused it.</summary>
+    public PhotoUnavailableException(PhotoLocation photo, int replicasTried, string lastError, Exception innerException)
+        : base($"No replica of photo {photo} could serve it ({replicasTried} tried); last error: {lastError}", innerException)
+    {
+        Photo = photo;
+        ReplicasTried = replicasTried;
+    }
+
     /// <summary>The photo.</summary>
     public PhotoLocation Photo { get; }
 

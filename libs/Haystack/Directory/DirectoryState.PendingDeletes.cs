@@ -45,7 +45,8 @@ internal sealed partial class DirectoryState
             replica.Healthy = false;
         }
 
-        if (volume.State == LogicalVolumeState.Writable)
+        // A reopening volume goes back to read-only too: its next reopening needs this replica caught up and a new epoch.
+        if (volume.State is LogicalVolumeState.Writable or LogicalVolumeState.Reopening)
         {
             volume.MakeReadOnly(VolumeReadOnlyReason.ReplicaFailed);
         }

@@ -230,7 +230,8 @@ internal sealed partial class DirectoryState
 
         var healthy = volume.Replicas.Where(r => r.Healthy && r.Reported && !r.Repairing && r.PendingDeletes.Count == 0 && IsAlive(r.Store)).Select(r => new NodeId(r.Store)).ToList();
         // Then the replicas being repaired (they answer at once that they cannot serve yet), then the failed ones.
-        var others = volume.Replicas.OrderBy(r => r.Repairing ? 0 : 1).Select(r => new NodeId(r.Store)).Except(healthy);
+        // A replica with deletes still to apply is left out altogether: it may serve a photo whose delete was acknowledged.
+        var others = volume.Replicas.Where(r => r.PendingDeletes.Count == 0).OrderBy(r => r.Repairing ? 0 : 1).Select(r => new NodeId(r.Store)).Except(healthy);
 
         // Rotating by the key balances reads of different photos over the healthy replicas, while every reader of one photo
         // goes to the same replica first (and so to the same Cache entry).

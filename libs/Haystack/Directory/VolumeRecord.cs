@@ -51,7 +51,7 @@ internal sealed class VolumeRecord
             State = LogicalVolumeState.Writable;
         }
 
-        if (State == LogicalVolumeState.Reopening && Replicas.TrueForAll(r => r.Healthy && r.ReportedEpoch == Epoch))
+        if (State == LogicalVolumeState.Reopening && Replicas.TrueForAll(r => r.Healthy && r.PendingDeletes.Count == 0 && r.ReportedEpoch == Epoch))
         {
             // Every replica now refuses writes of an older epoch, so no upload assigned before the failure can be
             // acknowledged without the replica that was rebuilt (DESIGN.md, volume lifecycle).

@@ -5,6 +5,7 @@ namespace Haystack;
 public sealed partial class StoreServer
 {
     private Task? _compaction;
+    private uint _compactingVolumeId;
     private long _nextCompactionTimestamp;
     private int _compactions;
 
@@ -50,6 +51,7 @@ public sealed partial class StoreServer
 
         if (chosen is not null)
         {
+            _compactingVolumeId = chosen.VolumeId;
             _compaction = CompactAsync(chosen, chosenBytes);
         }
     }
@@ -71,6 +73,15 @@ public sealed partial class StoreServer
         {
             var pauseTicks = (long)(_options.CompactionPause.TotalSeconds * _time.TimestampFrequency);
             Interlocked.Exchange(ref _nextCompactionTimestamp, _time.GetTimestamp() + pauseTicks);
+        }
+    }
+
+    /// <summary>Waits for a compaction of <paramref name="volumeId"/> in flight, so a retired volume's files are not renamed back.</summary>
+    private async Task WaitForCompactionOfAsync(uint volumeId)
+    {
+        if (_compaction is { IsCompleted: false } compaction && _compactingVolumeId == volumeId)
+        {
+            await compaction;
         }
     }
 

@@ -461,6 +461,7 @@ public sealed partial class StoreServer
                 }
             }
 
+            await WaitForCompactionOfAsync(volumeId);
             await volume.DisposeAsync();
             await DeleteVolumeFilesAsync(volumeId, CancellationToken.None);
             Log.VolumeRetired(_logger, Id, volumeId);

@@ -33,6 +33,11 @@ public sealed partial class StoreServer : IAsyncDisposable
     // The epoch of each volume as the Directory last said; a write with another epoch, or to a volume not heard of since
     // this Store started, is refused. Guarded by _gate.
     private Dictionary<uint, uint> _epochs = [];
+
+    // Volumes whose reads this Store serves: those the Directory listed in an answer since this Store started, less any with a
+    // delete it handed over that is not applied yet. A replica that missed deletes while down must not serve those photos
+    // between its restart and its first heartbeat answer. Guarded by _gate.
+    private HashSet<uint> _readable = [];
     private long _volumeBytes = DirectoryOptions.DefaultVolumeBytes;
     private ITimer? _heartbeat;
     private int _disposed;
@@ -165,6 +170,7 @@ public sealed partial class StoreServer : IAsyncDisposable
                 await RetireVolumesAsync(result.VolumesToDelete);
                 ApplyRepairOrders(result.Repairs, result.CopyGrants);
                 await ApplyPendingDeletesAsync(result.PendingDeletes, cancellationToken);
+                UpdateReadable(result);
 
                 created = false;
                 foreach (var volumeId in result.VolumesToCreate)
@@ -261,6 +267,32 @@ public sealed partial class StoreServer : IAsyncDisposable
     private bool TryGetVolume(uint volumeId, out PhysicalVolume volume, out bool directoryReadOnly) =>
         TryGetVolume(volumeId, out volume, out directoryReadOnly, out _);
 
+    /// <summary>After a heartbeat answer: the volumes it names become readable, except those with deletes still to apply.</summary>
+    private void UpdateReadable(HeartbeatResult result)
+    {
+        lock (_gate)
+        {
+            var readable = new HashSet<uint>(result.VolumeEpochs.Keys);
+            foreach (var delete in result.PendingDeletes)
+            {
+                if (!_appliedPendingDeletes.Contains(delete.Id))
+                {
+                    readable.Remove(delete.VolumeId);
+                }
+            }
+
+            _readable = readable;
+        }
+    }
+
+    private bool IsReadable(uint volumeId)
+    {
+        lock (_gate)
+        {
+            return _readable.Contains(volumeId);
+        }
+    }
+
     private bool TryGetVolume(uint volumeId, out PhysicalVolume volume, out bool directoryReadOnly, out bool repairing)
     {
         lock (_gate)
@@ -333,6 +365,12 @@ public sealed partial class StoreServer : IAsyncDisposable
         if (!exists)
         {
             return Unknown(request.VolumeId);
+        }
+
+        if (!IsReadable(request.VolumeId))
+        {
+            // Until the Directory has answered since this Store started, it may hold photos deleted while it was away.
+            return new StoreResponse { Status = StoreStatus.Unavailable, Message = $"Volume {request.VolumeId} on {Id} has deletes to catch up on (no Directory answer since it started, or deletes not yet applied); read another replica." };
         }
 
         try

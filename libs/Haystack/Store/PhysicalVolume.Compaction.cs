@@ -17,6 +17,7 @@ public sealed partial class PhysicalVolume
     /// needle and its superblock's generation tells the open to ignore the old index checkpoint.
     /// </remarks>
     /// <exception cref="InvalidOperationException">A compaction is already running.</exception>
+    /// <exception cref="ObjectDisposedException">The volume was closed before or during the compaction; the copy is discarded.</exception>
     /// <exception cref="NeedleCorruptException">A live needle failed its checks; the volume is left as it was.</exception>
     public async Task<CompactionResult> CompactAsync(CancellationToken cancellationToken = default)
     {
@@ -26,6 +27,7 @@ public sealed partial class PhysicalVolume
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
             if (_deletedDuringCompaction is not null)
             {
                 throw new InvalidOperationException($"Volume {VolumeId} is already being compacted.");
@@ -75,6 +77,8 @@ public sealed partial class PhysicalVolume
             await _writeGate.WaitAsync(cancellationToken);
             try
             {
+                // A volume closed while the copy was made has retired its file: renaming the copy would bring it back.
+                ObjectDisposedException.ThrowIf(_disposed != 0, this);
                 await FlushThroughAsync(_appendedEnd, cancellationToken);
                 await CarryOverDeletesAsync(copy, newIndex, copiedFrom, cancellationToken);
                 await CarryOverTailAsync(copy, newIndex, snapshotEnd, cancellationToken);

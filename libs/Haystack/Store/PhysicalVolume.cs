@@ -24,7 +24,7 @@ public sealed partial class PhysicalVolume : IAsyncDisposable
     private readonly IFileStorage _storage;
     private readonly VolumeOptions _options;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly AsyncLock _writeGate = new();
     private readonly Lock _indexLock = new();
     private VolumeFile _file;
     private NeedleIndex _index;

@@ -27,6 +27,9 @@ internal sealed class InstrumentedStorage(IFileStorage inner) : IFileStorage
     public async ValueTask<IStorageFile> OpenAsync(string name, StorageOpenMode mode, CancellationToken cancellationToken = default) =>
         new File(this, await inner.OpenAsync(name, mode, cancellationToken));
 
+    public async ValueTask<IStorageFile> OpenAsync(string name, StorageOpenMode mode, StorageAccessPattern access, CancellationToken cancellationToken = default) =>
+        new File(this, await inner.OpenAsync(name, mode, access, cancellationToken));
+
     public bool Exists(string name) => inner.Exists(name);
 
     public IReadOnlyList<string> List(string prefix = "") => inner.List(prefix);

@@ -1,10 +1,11 @@
-namespace Gfs;
+namespace Cluster.Core;
 
 /// <summary>
-/// A first-come, first-served asynchronous mutex. <see cref="SemaphoreSlim"/> is not used because its cancellable wait resumes
-/// on the thread pool, which would take a waiter off the caller's scheduler (and out of a deterministic simulation).
+/// A first-come, first-served asynchronous mutex whose waiters resume on their own scheduler. A contended, cancellable
+/// <see cref="SemaphoreSlim.WaitAsync(CancellationToken)"/> resumes its waiter on the thread pool, which takes it off the
+/// caller's synchronization context and so out of a single-threaded deterministic simulation; this lock does not.
 /// </summary>
-internal sealed class AsyncLock
+public sealed class AsyncLock
 {
     private readonly Lock _gate = new();
     private readonly LinkedList<Waiter> _waiters = new();
