@@ -41,31 +41,13 @@ internal sealed class SvgElement(string name) : SvgNode
     }
 
     /// <summary>Returns the attribute value or null.</summary>
-    public string? Get(string attributeName)
-    {
-        foreach (var attribute in this.Attributes)
-        {
-            if (attribute.Name == attributeName)
-            {
-                return attribute.Value;
-            }
-        }
-
-        return null;
-    }
+    public string? Get(string attributeName) => this.Find(attributeName)?.Value;
 
     /// <summary>Returns the attribute or null.</summary>
     public SvgAttribute? Find(string attributeName)
     {
-        foreach (var attribute in this.Attributes)
-        {
-            if (attribute.Name == attributeName)
-            {
-                return attribute;
-            }
-        }
-
-        return null;
+        var index = this.IndexOf(attributeName);
+        return index < 0 ? null : this.Attributes[index];
     }
 
     /// <summary>Returns whether the attribute is present.</summary>
@@ -88,16 +70,14 @@ internal sealed class SvgElement(string name) : SvgNode
     /// <summary>Removes the attribute; returns whether it was present.</summary>
     public bool Remove(string attributeName)
     {
-        for (var i = 0; i < this.Attributes.Count; i++)
+        var index = this.IndexOf(attributeName);
+        if (index < 0)
         {
-            if (this.Attributes[i].Name == attributeName)
-            {
-                this.Attributes.RemoveAt(i);
-                return true;
-            }
+            return false;
         }
 
-        return false;
+        this.Attributes.RemoveAt(index);
+        return true;
     }
 
     /// <summary>Appends a child and sets its parent.</summary>
@@ -148,5 +128,25 @@ internal sealed class SvgElement(string name) : SvgNode
                 }
             }
         }
+    }
+
+    /// <summary>Returns the position of the attribute, or -1.</summary>
+    /// <remarks>
+    /// Every pass looks attributes up many times per element: an indexed loop over the list's storage
+    /// avoids the enumerator, and names read by the parser are mostly the same instances as the
+    /// literals passes ask for, so most comparisons end at the reference check.
+    /// </remarks>
+    private int IndexOf(string attributeName)
+    {
+        var attributes = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(this.Attributes);
+        for (var i = 0; i < attributes.Length; i++)
+        {
+            if (string.Equals(attributes[i].Name, attributeName))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }
