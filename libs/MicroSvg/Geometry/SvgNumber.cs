@@ -104,6 +104,7 @@ internal static class SvgNumber
     }
 
     /// <summary>Adds one digit to the mantissa; leading zeros are not significant, fraction digits lower the exponent.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Accumulate(char c, ref ulong mantissa, ref int significant, ref int exponent, bool fraction)
     {
         if (mantissa != 0 || c != '0')
@@ -207,29 +208,29 @@ internal static class SvgNumber
 
         var negative = scaled < 0;
         var magnitude = negative ? (ulong)(-(scaled + 1)) + 1 : (ulong)scaled;
+
+        // Digits from the last, trailing zeros dropped on the way: one division per digit.
         Span<char> digits = stackalloc char[20];
-        var count = 0;
-        for (var rest = magnitude; rest != 0; rest /= 10)
-        {
-            count++;
-        }
-
-        for (var i = count - 1; i >= 0; i--)
-        {
-            var quotient = magnitude / 10;
-            digits[i] = (char)('0' + (int)(magnitude - (quotient * 10)));
-            magnitude = quotient;
-        }
-
-        // Remove trailing zeros of the fraction.
+        var first = digits.Length;
         var exponent = -decimals;
-        while (count > 1 && digits[count - 1] == '0')
+        var (quotient, remainder) = Math.DivRem(magnitude, 10UL);
+        while (remainder == 0)
         {
-            count--;
             exponent++;
+            magnitude = quotient;
+            (quotient, remainder) = Math.DivRem(magnitude, 10UL);
         }
 
-        var mantissa = digits[..count];
+        do
+        {
+            digits[--first] = (char)('0' + (int)remainder);
+            magnitude = quotient;
+            (quotient, remainder) = Math.DivRem(magnitude, 10UL);
+        }
+        while (magnitude != 0);
+
+        var count = digits.Length - first;
+        var mantissa = digits[first..];
         var plainLength = exponent >= 0 ? count + exponent : -exponent >= count ? 1 - exponent : count + 1;
         var exponentLength = (exponent < 0 ? 1 : 0) + DigitCount((uint)Math.Abs(exponent));
         var scientific = exponent != 0 && count + 1 + exponentLength < plainLength;
