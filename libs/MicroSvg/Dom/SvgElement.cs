@@ -3,8 +3,15 @@ namespace MicroSvg.Dom;
 /// <summary>An element with attributes in source order and child nodes.</summary>
 internal sealed class SvgElement(string name) : SvgNode
 {
+    private string name = name;
+    private string? localName;
+
     /// <summary>Gets or sets the qualified name.</summary>
-    public string Name { get; set; } = name;
+    public string Name
+    {
+        get => this.name;
+        set => (this.name, this.localName) = (value, null);
+    }
 
     /// <summary>Gets the attributes in source order.</summary>
     public List<SvgAttribute> Attributes { get; } = [];
@@ -13,17 +20,11 @@ internal sealed class SvgElement(string name) : SvgNode
     public List<SvgNode> Children { get; } = [];
 
     /// <summary>Gets the local name (after any prefix).</summary>
-    public string LocalName
-    {
-        get
-        {
-            var colon = this.Name.IndexOf(':', StringComparison.Ordinal);
-            return colon < 0 ? this.Name : this.Name[(colon + 1)..];
-        }
-    }
+    /// <remarks>Kept until the name changes: passes ask for it on every visit.</remarks>
+    public string LocalName => this.localName ??= LocalPart(this.name);
 
     /// <summary>Gets a value indicating whether the element has a namespace prefix.</summary>
-    public bool HasPrefix => this.Name.Contains(':', StringComparison.Ordinal);
+    public bool HasPrefix => !ReferenceEquals(this.LocalName, this.name);
 
     /// <summary>Gets the child elements.</summary>
     public IEnumerable<SvgElement> ChildElements
@@ -148,5 +149,11 @@ internal sealed class SvgElement(string name) : SvgNode
         }
 
         return -1;
+    }
+
+    private static string LocalPart(string qualifiedName)
+    {
+        var colon = qualifiedName.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? qualifiedName : qualifiedName[(colon + 1)..];
     }
 }
