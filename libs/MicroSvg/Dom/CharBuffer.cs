@@ -9,6 +9,8 @@ internal sealed class CharBuffer
 {
     private char[] chars;
 
+    /// <summary>Initializes a new instance of the <see cref="CharBuffer"/> class.</summary>
+    /// <param name="capacity">Characters to allocate up front.</param>
     public CharBuffer(int capacity) => this.chars = new char[Math.Max(capacity, 16)];
 
     /// <summary>Gets the number of characters written.</summary>
@@ -23,6 +25,7 @@ internal sealed class CharBuffer
     /// <summary>Forgets the characters, keeping the storage.</summary>
     public void Clear() => this.Length = 0;
 
+    /// <summary>Appends one character.</summary>
     public void Append(char c)
     {
         if (this.Length == this.chars.Length)
@@ -33,16 +36,20 @@ internal sealed class CharBuffer
         this.chars[this.Length++] = c;
     }
 
+    /// <summary>Appends a character <paramref name="repeat"/> times.</summary>
     public void Append(char c, int repeat)
     {
         this.Reserve(repeat).Fill(c);
     }
 
+    /// <summary>Appends characters.</summary>
     public void Append(ReadOnlySpan<char> text)
     {
         text.CopyTo(this.Reserve(text.Length));
     }
 
+    /// <summary>Returns the characters written as a string.</summary>
+    /// <returns>A new string.</returns>
     public override string ToString() => new(this.Span);
 
     /// <summary>Claims the next <paramref name="count"/> characters for the caller to fill.</summary>
