@@ -49,6 +49,17 @@ public static class SvgMinifier
         new RemoveUnusedNamespacesPass(),
     ];
 
+    /// <summary>Serialization buffers above this size are dropped after a call instead of kept for the next one.</summary>
+    private const int MaxKeptBufferChars = 1 << 20;
+
+    /// <summary>The serialization buffers of this thread between calls (null while a call uses them).</summary>
+    [ThreadStatic]
+    private static CharBuffer? spareBest;
+
+    /// <summary>The second buffer of this thread, see <see cref="spareBest"/>.</summary>
+    [ThreadStatic]
+    private static CharBuffer? spareCurrent;
+
     /// <summary>Gets the passes in the order they run.</summary>
     public static IReadOnlyList<SvgPassInfo> DefaultPasses { get; } = Passes.Select(p => new SvgPassInfo(p.Name, p.Description)).ToArray();
 
@@ -132,36 +143,61 @@ public static class SvgMinifier
         var document = SvgParser.Parse(svg, options);
         var enabled = Passes.Where(p => p.IsEnabled(options) && !options.DisabledPasses.Contains(p.Name)).ToArray();
         var statistics = enabled.Select(p => new SvgPassStatistics(p.Name)).ToArray();
-        var best = SvgSerializer.Serialize(document, pretty: false);
-        var iterations = 0;
-        var maxIterations = options.Multipass ? options.MaxPassIterations : 1;
-        while (iterations < maxIterations)
+
+        // Each iteration is serialized only to compare lengths: into two buffers of this thread that
+        // swap roles, so that only the output that wins becomes a string.
+        var best = TakeBuffer(ref spareBest);
+        var current = TakeBuffer(ref spareCurrent);
+        try
         {
-            iterations++;
-            var facts = new SvgPassContext(document, options, new SvgPassStatistics("facts"));
-            for (var i = 0; i < enabled.Length; i++)
+            SvgSerializer.Serialize(document, pretty: false, best);
+            var iterations = 0;
+            var maxIterations = options.Multipass ? options.MaxPassIterations : 1;
+            while (iterations < maxIterations)
             {
-                enabled[i].CreateVisitor(new SvgPassContext(document, options, statistics[i], facts)).Walk(document);
+                iterations++;
+                var facts = new SvgPassContext(document, options, new SvgPassStatistics("facts"));
+                for (var i = 0; i < enabled.Length; i++)
+                {
+                    enabled[i].CreateVisitor(new SvgPassContext(document, options, statistics[i], facts)).Walk(document);
+                }
+
+                current.Clear();
+                SvgSerializer.Serialize(document, pretty: false, current);
+                var shrank = current.Length < best.Length;
+                if (current.Length <= best.Length)
+                {
+                    (best, current) = (current, best);
+                }
+
+                if (!shrank)
+                {
+                    break;
+                }
             }
 
-            var output = SvgSerializer.Serialize(document, pretty: false);
-            var shrank = output.Length < best.Length;
-            if (output.Length <= best.Length)
+            var output = best.ToString();
+            if (options.Pretty)
             {
-                best = output;
+                output = SvgSerializer.Serialize(SvgParser.Parse(output, options), pretty: true);
             }
 
-            if (!shrank)
-            {
-                break;
-            }
+            return new SvgMinifyResult(output, Encoding.UTF8.GetByteCount(svg), Encoding.UTF8.GetByteCount(output), iterations, statistics);
         }
-
-        if (options.Pretty)
+        finally
         {
-            best = SvgSerializer.Serialize(SvgParser.Parse(best, options), pretty: true);
+            spareBest = KeepBuffer(best);
+            spareCurrent = KeepBuffer(current);
         }
-
-        return new SvgMinifyResult(best, Encoding.UTF8.GetByteCount(svg), Encoding.UTF8.GetByteCount(best), iterations, statistics);
     }
+
+    private static CharBuffer TakeBuffer(ref CharBuffer? spare)
+    {
+        var buffer = spare ?? new CharBuffer(4096);
+        spare = null;
+        buffer.Clear();
+        return buffer;
+    }
+
+    private static CharBuffer? KeepBuffer(CharBuffer buffer) => buffer.Capacity <= MaxKeptBufferChars ? buffer : null;
 }

@@ -21,8 +21,6 @@ internal static class SvgMinifyCommand
         </svg>
         """;
 
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
-
     public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         var command = CommandLine.Parse(args, out var error);
@@ -83,7 +81,7 @@ internal static class SvgMinifyCommand
             }
             else
             {
-                File.WriteAllText(command.Output, result.Output, Utf8);
+                TextFile.Write(command.Output, result.Output);
             }
 
             return Success;
@@ -99,7 +97,7 @@ internal static class SvgMinifyCommand
     {
         try
         {
-            var result = SvgMinifier.Minify(File.ReadAllText(command.Input!), command.Options);
+            var result = SvgMinifier.Minify(TextFile.Read(command.Input!), command.Options);
             if (command.Output is null or "-")
             {
                 stdout.Write(result.Output);
@@ -108,7 +106,7 @@ internal static class SvgMinifyCommand
             {
                 var folder = Path.GetDirectoryName(Path.GetFullPath(command.Output));
                 Directory.CreateDirectory(folder!);
-                File.WriteAllText(command.Output, result.Output, Utf8);
+                TextFile.Write(command.Output, result.Output);
             }
 
             if (!command.Quiet)
@@ -127,26 +125,34 @@ internal static class SvgMinifyCommand
 
     private static int MinifyFolder(CommandLine command, string input, string output, TextWriter stderr)
     {
-        var files = Directory.GetFiles(input, "*.svg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        // Absolute paths once, so that no file operation below has to ask for the working directory.
+        var inputRoot = Path.GetFullPath(input);
+        var outputRoot = Path.GetFullPath(output);
+        var files = Directory.GetFiles(inputRoot, "*.svg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        var relatives = Array.ConvertAll(files, file => Path.GetRelativePath(inputRoot, file));
+
+        // Each output folder is created once, not once per file.
+        foreach (var folder in relatives.Select(r => Path.GetDirectoryName(Path.Combine(outputRoot, r))!).Distinct(StringComparer.Ordinal))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
         var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
         long bytesIn = 0, bytesOut = 0;
         var done = 0;
         var progress = new ProgressBar(stderr, files.Length, enabled: !command.Quiet);
-        Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, file =>
+        Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            var relative = Path.GetRelativePath(input, file);
             try
             {
-                var result = SvgMinifier.Minify(File.ReadAllText(file), command.Options);
-                var target = Path.Combine(output, relative);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.WriteAllText(target, result.Output, Utf8);
+                var result = SvgMinifier.Minify(TextFile.Read(files[i]), command.Options);
+                TextFile.Write(Path.Combine(outputRoot, relatives[i]), result.Output);
                 Interlocked.Add(ref bytesIn, result.BytesIn);
                 Interlocked.Add(ref bytesOut, result.BytesOut);
             }
             catch (Exception exception) when (exception is SvgParseException or IOException or UnauthorizedAccessException or DecoderFallbackException)
             {
-                failures.Add($"{file}: {exception.Message}");
+                failures.Add($"{Path.Combine(input, relatives[i])}: {exception.Message}");
             }
 
             progress.Report(Interlocked.Increment(ref done));

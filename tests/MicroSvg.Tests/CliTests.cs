@@ -55,6 +55,45 @@ public sealed class CliTests
     }
 
     [Test]
+    public void Rerun_into_the_same_folder_replaces_longer_and_shorter_outputs()
+    {
+        var input = Path.Combine(this.folder, "in");
+        Directory.CreateDirectory(input);
+        File.WriteAllText(Path.Combine(input, "a.svg"), Good);
+        File.WriteAllText(Path.Combine(input, "b.svg"), Good);
+        var output = Path.Combine(this.folder, "out");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "a.svg"), new string('x', 4096));
+        File.WriteAllText(Path.Combine(output, "b.svg"), "y");
+        var (code, _, error) = Run(input, "-o", output, "-q");
+        var expected = SvgMinifier.Minify(Good).Output;
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.EqualTo(SvgMinifyCommand.Success), error);
+            Assert.That(File.ReadAllText(Path.Combine(output, "a.svg")), Is.EqualTo(expected));
+            Assert.That(File.ReadAllText(Path.Combine(output, "b.svg")), Is.EqualTo(expected));
+        });
+    }
+
+    [Test]
+    public void Byte_order_marks_are_read_and_not_written()
+    {
+        var input = Path.Combine(this.folder, "in");
+        Directory.CreateDirectory(input);
+        File.WriteAllText(Path.Combine(input, "utf8.svg"), Good, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        File.WriteAllText(Path.Combine(input, "utf16.svg"), Good, System.Text.Encoding.Unicode);
+        var output = Path.Combine(this.folder, "out");
+        var (code, _, error) = Run(input, "-o", output, "-q");
+        var expected = System.Text.Encoding.UTF8.GetBytes(SvgMinifier.Minify(Good).Output);
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.EqualTo(SvgMinifyCommand.Success), error);
+            Assert.That(File.ReadAllBytes(Path.Combine(output, "utf8.svg")), Is.EqualTo(expected));
+            Assert.That(File.ReadAllBytes(Path.Combine(output, "utf16.svg")), Is.EqualTo(expected));
+        });
+    }
+
+    [Test]
     public void Failed_files_are_named_and_exit_with_1()
     {
         var input = Path.Combine(this.folder, "in");

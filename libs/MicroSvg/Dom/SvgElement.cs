@@ -3,8 +3,15 @@ namespace MicroSvg.Dom;
 /// <summary>An element with attributes in source order and child nodes.</summary>
 internal sealed class SvgElement(string name) : SvgNode
 {
+    private string name = name;
+    private string? localName;
+
     /// <summary>Gets or sets the qualified name.</summary>
-    public string Name { get; set; } = name;
+    public string Name
+    {
+        get => this.name;
+        set => (this.name, this.localName) = (value, null);
+    }
 
     /// <summary>Gets the attributes in source order.</summary>
     public List<SvgAttribute> Attributes { get; } = [];
@@ -13,17 +20,11 @@ internal sealed class SvgElement(string name) : SvgNode
     public List<SvgNode> Children { get; } = [];
 
     /// <summary>Gets the local name (after any prefix).</summary>
-    public string LocalName
-    {
-        get
-        {
-            var colon = this.Name.IndexOf(':', StringComparison.Ordinal);
-            return colon < 0 ? this.Name : this.Name[(colon + 1)..];
-        }
-    }
+    /// <remarks>Kept until the name changes: passes ask for it on every visit.</remarks>
+    public string LocalName => this.localName ??= LocalPart(this.name);
 
     /// <summary>Gets a value indicating whether the element has a namespace prefix.</summary>
-    public bool HasPrefix => this.Name.Contains(':', StringComparison.Ordinal);
+    public bool HasPrefix => !ReferenceEquals(this.LocalName, this.name);
 
     /// <summary>Gets the child elements.</summary>
     public IEnumerable<SvgElement> ChildElements
@@ -41,31 +42,13 @@ internal sealed class SvgElement(string name) : SvgNode
     }
 
     /// <summary>Returns the attribute value or null.</summary>
-    public string? Get(string attributeName)
-    {
-        foreach (var attribute in this.Attributes)
-        {
-            if (attribute.Name == attributeName)
-            {
-                return attribute.Value;
-            }
-        }
-
-        return null;
-    }
+    public string? Get(string attributeName) => this.Find(attributeName)?.Value;
 
     /// <summary>Returns the attribute or null.</summary>
     public SvgAttribute? Find(string attributeName)
     {
-        foreach (var attribute in this.Attributes)
-        {
-            if (attribute.Name == attributeName)
-            {
-                return attribute;
-            }
-        }
-
-        return null;
+        var index = this.IndexOf(attributeName);
+        return index < 0 ? null : this.Attributes[index];
     }
 
     /// <summary>Returns whether the attribute is present.</summary>
@@ -88,16 +71,14 @@ internal sealed class SvgElement(string name) : SvgNode
     /// <summary>Removes the attribute; returns whether it was present.</summary>
     public bool Remove(string attributeName)
     {
-        for (var i = 0; i < this.Attributes.Count; i++)
+        var index = this.IndexOf(attributeName);
+        if (index < 0)
         {
-            if (this.Attributes[i].Name == attributeName)
-            {
-                this.Attributes.RemoveAt(i);
-                return true;
-            }
+            return false;
         }
 
-        return false;
+        this.Attributes.RemoveAt(index);
+        return true;
     }
 
     /// <summary>Appends a child and sets its parent.</summary>
@@ -148,5 +129,31 @@ internal sealed class SvgElement(string name) : SvgNode
                 }
             }
         }
+    }
+
+    /// <summary>Returns the position of the attribute, or -1.</summary>
+    /// <remarks>
+    /// Every pass looks attributes up many times per element: an indexed loop over the list's storage
+    /// avoids the enumerator, and names read by the parser are mostly the same instances as the
+    /// literals passes ask for, so most comparisons end at the reference check.
+    /// </remarks>
+    private int IndexOf(string attributeName)
+    {
+        var attributes = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(this.Attributes);
+        for (var i = 0; i < attributes.Length; i++)
+        {
+            if (string.Equals(attributes[i].Name, attributeName))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static string LocalPart(string qualifiedName)
+    {
+        var colon = qualifiedName.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? qualifiedName : qualifiedName[(colon + 1)..];
     }
 }

@@ -410,7 +410,7 @@ internal sealed class SvgParser
                 : this.Error($"Unexpected character '{this.text[start]}', expected a name", start);
         }
 
-        return this.text[start..this.position];
+        return SvgNameTable.Get(this.text.AsSpan(start, this.position - start));
     }
 
     private static bool IsNameChar(char c, bool first) =>

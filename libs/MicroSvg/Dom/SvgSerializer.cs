@@ -1,27 +1,38 @@
-using System.Text;
+using System.Buffers;
 
 namespace MicroSvg.Dom;
 
 /// <summary>Writes a document back as XML, compact or indented.</summary>
 internal static class SvgSerializer
 {
+    /// <summary>Characters of an attribute value in double quotes that need a reference.</summary>
+    private static readonly SearchValues<char> DoubleQuotedSpecials = SearchValues.Create("&<\n\r\t\"");
+
+    /// <summary>Characters of an attribute value in single quotes that need a reference.</summary>
+    private static readonly SearchValues<char> SingleQuotedSpecials = SearchValues.Create("&<\n\r\t'");
+
     /// <summary>Serializes the document.</summary>
     public static string Serialize(SvgDocument document, bool pretty)
     {
-        var sb = new StringBuilder(4096);
-        foreach (var node in document.Children)
-        {
-            WriteNode(sb, node, pretty, 0);
-            if (pretty)
-            {
-                sb.Append('\n');
-            }
-        }
-
-        return sb.ToString();
+        var output = new CharBuffer(4096);
+        Serialize(document, pretty, output);
+        return output.ToString();
     }
 
-    private static void WriteNode(StringBuilder sb, SvgNode node, bool pretty, int depth)
+    /// <summary>Serializes the document into <paramref name="output"/>, after what it holds.</summary>
+    public static void Serialize(SvgDocument document, bool pretty, CharBuffer output)
+    {
+        foreach (var node in document.Children)
+        {
+            WriteNode(output, node, pretty, 0);
+            if (pretty)
+            {
+                output.Append('\n');
+            }
+        }
+    }
+
+    private static void WriteNode(CharBuffer sb, SvgNode node, bool pretty, int depth)
     {
         switch (node)
         {
@@ -32,19 +43,25 @@ internal static class SvgSerializer
                 WriteText(sb, text);
                 break;
             case SvgComment comment:
-                sb.Append("<!--").Append(comment.Text).Append("-->");
+                sb.Append("<!--");
+                sb.Append(comment.Text);
+                sb.Append("-->");
                 break;
             case SvgProcessingInstruction pi:
-                sb.Append("<?").Append(pi.Target);
+                sb.Append("<?");
+                sb.Append(pi.Target);
                 if (pi.Data.Length > 0)
                 {
-                    sb.Append(' ').Append(pi.Data);
+                    sb.Append(' ');
+                    sb.Append(pi.Data);
                 }
 
                 sb.Append("?>");
                 break;
             case SvgDoctype doctype:
-                sb.Append("<!DOCTYPE").Append(doctype.Text).Append('>');
+                sb.Append("<!DOCTYPE");
+                sb.Append(doctype.Text);
+                sb.Append('>');
                 break;
             default:
                 throw new InvalidOperationException($"Unknown node type {node.GetType().Name}.");
@@ -52,9 +69,8 @@ internal static class SvgSerializer
     }
 
     /// <summary>Writes one element iteratively so that deep trees cannot overflow the stack.</summary>
-    private static void WriteElement(StringBuilder sb, SvgElement root, bool pretty, int rootDepth)
+    private static void WriteElement(CharBuffer sb, SvgElement root, bool pretty, int rootDepth)
     {
-        var stack = new Stack<(SvgElement Element, int Index, bool Indent)>();
         OpenTag(sb, root);
         if (root.Children.Count == 0)
         {
@@ -63,6 +79,7 @@ internal static class SvgSerializer
         }
 
         sb.Append('>');
+        var stack = new Stack<(SvgElement Element, int Index, bool Indent)>();
         stack.Push((root, 0, pretty && CanIndent(root)));
         while (stack.Count > 0)
         {
@@ -75,7 +92,9 @@ internal static class SvgSerializer
                     NewLine(sb, depth - 1);
                 }
 
-                sb.Append("</").Append(element.Name).Append('>');
+                sb.Append("</");
+                sb.Append(element.Name);
+                sb.Append('>');
                 continue;
             }
 
@@ -124,67 +143,81 @@ internal static class SvgSerializer
         return !SvgNames.IsTextContent(element.LocalName) && element.LocalName != "foreignObject";
     }
 
-    private static void NewLine(StringBuilder sb, int depth) => sb.Append('\n').Append(' ', depth * 2);
-
-    private static void OpenTag(StringBuilder sb, SvgElement element)
+    private static void NewLine(CharBuffer sb, int depth)
     {
-        sb.Append('<').Append(element.Name);
-        foreach (var attribute in element.Attributes)
+        sb.Append('\n');
+        sb.Append(' ', depth * 2);
+    }
+
+    private static void OpenTag(CharBuffer sb, SvgElement element)
+    {
+        sb.Append('<');
+        sb.Append(element.Name);
+        var attributes = element.Attributes;
+        for (var i = 0; i < attributes.Count; i++)
         {
-            sb.Append(' ').Append(attribute.Name).Append('=');
+            var attribute = attributes[i];
+            sb.Append(' ');
+            sb.Append(attribute.Name);
+            sb.Append('=');
             WriteAttributeValue(sb, attribute.Value);
         }
     }
 
-    private static void WriteAttributeValue(StringBuilder sb, string value)
+    private static void WriteAttributeValue(CharBuffer sb, string value)
     {
         var quote = value.Contains('"', StringComparison.Ordinal) && !value.Contains('\'', StringComparison.Ordinal) ? '\'' : '"';
+        var specials = quote == '"' ? DoubleQuotedSpecials : SingleQuotedSpecials;
         sb.Append(quote);
-        foreach (var c in value)
+        var rest = value.AsSpan();
+        int next;
+        while ((next = rest.IndexOfAny(specials)) >= 0)
         {
-            switch (c)
+            sb.Append(rest[..next]);
+            sb.Append(rest[next] switch
             {
-                case '&': sb.Append("&amp;"); break;
-                case '<': sb.Append("&lt;"); break;
-                case '\n': sb.Append("&#10;"); break;
-                case '\r': sb.Append("&#13;"); break;
-                case '\t': sb.Append("&#9;"); break;
-                default:
-                    if (c == quote)
-                    {
-                        sb.Append(quote == '"' ? "&quot;" : "&apos;");
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
-            }
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '\n' => "&#10;",
+                '\r' => "&#13;",
+                '\t' => "&#9;",
+                _ => quote == '"' ? "&quot;" : "&apos;",
+            });
+            rest = rest[(next + 1)..];
         }
 
+        sb.Append(rest);
         sb.Append(quote);
     }
 
-    private static void WriteText(StringBuilder sb, SvgText text)
+    private static void WriteText(CharBuffer sb, SvgText text)
     {
         if (text.IsCData)
         {
-            sb.Append("<![CDATA[").Append(text.Text.Replace("]]>", "]]]]><![CDATA[>", StringComparison.Ordinal)).Append("]]>");
+            sb.Append("<![CDATA[");
+            sb.Append(text.Text.Replace("]]>", "]]]]><![CDATA[>", StringComparison.Ordinal));
+            sb.Append("]]>");
             return;
         }
 
         var value = text.Text;
-        for (var i = 0; i < value.Length; i++)
+        var start = 0;
+        int next;
+        while ((next = value.AsSpan(start).IndexOfAny('&', '<', '>')) >= 0)
         {
-            var c = value[i];
-            switch (c)
+            var i = start + next;
+            sb.Append(value.AsSpan(start, i - start));
+            switch (value[i])
             {
                 case '&': sb.Append("&amp;"); break;
                 case '<': sb.Append("&lt;"); break;
                 case '>' when i >= 2 && value[i - 1] == ']' && value[i - 2] == ']': sb.Append("&gt;"); break;
-                default: sb.Append(c); break;
+                default: sb.Append('>'); break;
             }
+
+            start = i + 1;
         }
+
+        sb.Append(value.AsSpan(start));
     }
 }

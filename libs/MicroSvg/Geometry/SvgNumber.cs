@@ -10,6 +10,13 @@ internal static class SvgNumber
 
     private static readonly double[] Powers22 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
+    private static readonly ulong[] UnsignedPowers =
+    [
+        1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000, 100000000000,
+        1000000000000, 10000000000000, 100000000000000, 1000000000000000, 10000000000000000,
+        100000000000000000, 1000000000000000000, 10000000000000000000,
+    ];
+
     private static readonly double[] Powers = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14];
 
     /// <summary>Returns 10 to the given power (0 to 14).</summary>
@@ -104,6 +111,7 @@ internal static class SvgNumber
     }
 
     /// <summary>Adds one digit to the mantissa; leading zeros are not significant, fraction digits lower the exponent.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Accumulate(char c, ref ulong mantissa, ref int significant, ref int exponent, bool fraction)
     {
         if (mantissa != 0 || c != '0')
@@ -207,29 +215,18 @@ internal static class SvgNumber
 
         var negative = scaled < 0;
         var magnitude = negative ? (ulong)(-(scaled + 1)) + 1 : (ulong)scaled;
-        Span<char> digits = stackalloc char[20];
-        var count = 0;
-        for (var rest = magnitude; rest != 0; rest /= 10)
-        {
-            count++;
-        }
 
-        for (var i = count - 1; i >= 0; i--)
-        {
-            var quotient = magnitude / 10;
-            digits[i] = (char)('0' + (int)(magnitude - (quotient * 10)));
-            magnitude = quotient;
-        }
-
-        // Remove trailing zeros of the fraction.
+        // Trailing zeros go into the exponent; the digits are then written straight into place.
         var exponent = -decimals;
-        while (count > 1 && digits[count - 1] == '0')
+        var (quotient, remainder) = Math.DivRem(magnitude, 10UL);
+        while (remainder == 0)
         {
-            count--;
             exponent++;
+            magnitude = quotient;
+            (quotient, remainder) = Math.DivRem(magnitude, 10UL);
         }
 
-        var mantissa = digits[..count];
+        var count = DigitCount(magnitude);
         var plainLength = exponent >= 0 ? count + exponent : -exponent >= count ? 1 - exponent : count + 1;
         var exponentLength = (exponent < 0 ? 1 : 0) + DigitCount((uint)Math.Abs(exponent));
         var scientific = exponent != 0 && count + 1 + exponentLength < plainLength;
@@ -242,7 +239,7 @@ internal static class SvgNumber
 
         if (scientific)
         {
-            mantissa.CopyTo(destination[at..]);
+            WriteDigits(magnitude, destination.Slice(at, count));
             at += count;
             destination[at++] = 'e';
             exponent.TryFormat(destination[at..], out var written, default, CultureInfo.InvariantCulture);
@@ -251,7 +248,7 @@ internal static class SvgNumber
 
         if (exponent >= 0)
         {
-            mantissa.CopyTo(destination[at..]);
+            WriteDigits(magnitude, destination.Slice(at, count));
             at += count;
             destination.Slice(at, exponent).Fill('0');
             return at + exponent;
@@ -262,16 +259,43 @@ internal static class SvgNumber
             destination[at++] = '.';
             destination.Slice(at, -exponent - count).Fill('0');
             at += -exponent - count;
-            mantissa.CopyTo(destination[at..]);
+            WriteDigits(magnitude, destination.Slice(at, count));
             return at + count;
         }
 
-        var whole = count + exponent;
-        mantissa[..whole].CopyTo(destination[at..]);
-        at += whole;
-        destination[at++] = '.';
-        mantissa[whole..].CopyTo(destination[at..]);
-        return at + count - whole;
+        // Fraction digits from the last, then the point, then the whole part.
+        var end = at + count + 1;
+        var next = end;
+        for (var i = exponent; i < 0; i++)
+        {
+            (magnitude, remainder) = Math.DivRem(magnitude, 10UL);
+            destination[--next] = (char)('0' + (int)remainder);
+        }
+
+        destination[--next] = '.';
+        WriteDigits(magnitude, destination[at..next]);
+        return end;
+    }
+
+    /// <summary>Writes the decimal digits of <paramref name="value"/>, which has exactly as many as <paramref name="destination"/> holds.</summary>
+    private static void WriteDigits(ulong value, Span<char> destination)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            (value, var digit) = Math.DivRem(value, 10UL);
+            destination[i] = (char)('0' + (int)digit);
+        }
+    }
+
+    private static int DigitCount(ulong value)
+    {
+        var count = 1;
+        while (count < UnsignedPowers.Length && value >= UnsignedPowers[count])
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private static int DigitCount(uint value)

@@ -19,15 +19,18 @@ internal static class IdReferences
     public static Dictionary<string, int> Count(SvgElement root)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        // One delegate for the whole walk, not one per attribute.
+        Func<string, string> count = id =>
+        {
+            counts[id] = counts.GetValueOrDefault(id) + 1;
+            return id;
+        };
         foreach (var element in root.DescendantsAndSelf())
         {
             foreach (var attribute in element.Attributes)
             {
-                Rewrite(attribute.Name, attribute.Value, id =>
-                {
-                    counts[id] = counts.GetValueOrDefault(id) + 1;
-                    return id;
-                });
+                Rewrite(attribute.Name, attribute.Value, count);
             }
         }
 

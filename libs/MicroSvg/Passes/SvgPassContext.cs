@@ -19,7 +19,8 @@ internal sealed class SvgPassContext
     /// </remarks>
     private const double PrecisionBias = 6.6;
 
-    private readonly Dictionary<SvgElement, (double Scale, int Extra)> spaces = new(ReferenceEqualityComparer.Instance);
+    /// <summary>User-space scales by element, made on first use: most passes never ask, and every pass of every iteration has a context.</summary>
+    private Dictionary<SvgElement, (double Scale, int Extra)>? spaces;
     private double? viewBoxSize;
 
     public SvgPassContext(SvgDocument document, SvgMinifierOptions options, SvgPassStatistics statistics, SvgPassContext? facts = null)
@@ -223,7 +224,8 @@ internal sealed class SvgPassContext
             return (1.0, 0);
         }
 
-        if (this.spaces.TryGetValue(element, out var cached))
+        var spaces = this.spaces ??= new(ReferenceEqualityComparer.Instance);
+        if (spaces.TryGetValue(element, out var cached))
         {
             return cached;
         }
@@ -233,7 +235,7 @@ internal sealed class SvgPassContext
         var space = (Scale: 1.0, Extra: 0);
         for (var e = element; e is not null; e = e.Parent)
         {
-            if (this.spaces.TryGetValue(e, out var known))
+            if (spaces.TryGetValue(e, out var known))
             {
                 space = known;
                 break;
@@ -264,7 +266,7 @@ internal sealed class SvgPassContext
                 space.Extra += 2;
             }
 
-            this.spaces[e] = space;
+            spaces[e] = space;
         }
 
         return space;

@@ -8,6 +8,13 @@ namespace MicroSvg.Passes;
 /// </summary>
 internal abstract class SvgVisitor
 {
+    /// <summary>
+    /// The walk stack of this thread between walks: every pass walks every document, often twice. A
+    /// walk started from inside another (none does today) finds it taken and makes its own.
+    /// </summary>
+    [ThreadStatic]
+    private static Stack<(SvgElement Element, int Index)>? spareStack;
+
     /// <summary>Runs once before the walk; may change top-level nodes.</summary>
     public virtual void Begin(SvgDocument document)
     {
@@ -33,7 +40,9 @@ internal abstract class SvgVisitor
         var root = document.Root;
         if (this.Enter(root))
         {
-            var stack = new Stack<(SvgElement Element, int Index)>();
+            var stack = spareStack ?? new Stack<(SvgElement Element, int Index)>();
+            spareStack = null;
+            stack.Clear();
             stack.Push((root, 0));
             while (stack.Count > 0)
             {
@@ -79,6 +88,8 @@ internal abstract class SvgVisitor
                     stack.Push((parent, index < parent.Children.Count && ReferenceEquals(parent.Children[index], child) ? index + 1 : index));
                 }
             }
+
+            spareStack = stack;
         }
 
         this.End(document);
