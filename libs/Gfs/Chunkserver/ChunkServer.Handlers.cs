@@ -12,10 +12,18 @@ public sealed partial class ChunkServer
             return ChunkResponse.Fail(GfsErrorCode.InvalidArgument, $"Node {from} is not a master of this chunkserver; command refused.");
         }
 
+
         var gate = ChunkGate(command.Handle);
         await gate.WaitAsync(cancellationToken);
         try
         {
+            // Checked once the command may run, so a command that waited behind a newer master's is still refused.
+            if (!AcceptEpoch(command.Epoch, out var newest))
+            {
+                Log.CommandFromDeposedMaster(_logger, Id, command.Kind, command.Handle, from, command.Epoch, newest);
+                return ChunkResponse.Fail(GfsErrorCode.StaleMaster, $"Chunkserver {Id} has seen master epoch {newest}; {command.Kind} of epoch {command.Epoch} from {from} comes from a deposed master.");
+            }
+
             switch (command.Kind)
             {
                 case ChunkCommandKind.Create:

@@ -238,6 +238,19 @@ public sealed partial class MasterServer
             set.UnionWith(current2);
         }
 
+        if (current2.Count == 0)
+        {
+            return new MasterResponse { Code = GfsErrorCode.Unavailable, Message = $"No replica of chunk {handle} accepted version {newVersion}." };
+        }
+
+        // From here on a mutation may happen at the new version, so a replica that missed it is stale for good. Logged before the
+        // grant: until then a master taking over may raise replicas still one version behind instead of deleting them.
+        var confirmed = await ProposeAsync(new MasterCommand { Op = MasterOp.ConfirmLease, Handle = handle, Version = newVersion }, cancellationToken);
+        if (confirmed.Code != GfsErrorCode.None)
+        {
+            return new MasterResponse { Code = confirmed.Code, Message = confirmed.Message };
+        }
+
         foreach (var primary in current2)
         {
             var sent = _time.GetTimestamp();
@@ -357,12 +370,27 @@ public sealed partial class MasterServer
         }
     }
 
+    /// <summary>
+    /// Sends a command stamped with this master's epoch, which chunkservers check to refuse a deposed master; nothing is sent
+    /// once the node no longer acts as master.
+    /// </summary>
     private async Task<ChunkResponse> CommandAsync(NodeId server, ChunkCommand command, CancellationToken cancellationToken)
     {
+        if (!IsActing(out var epoch))
+        {
+            return ChunkResponse.Fail(GfsErrorCode.NotLeader, $"Master node {Node.Id} no longer acts as master; {command.Kind} of chunk {command.Handle} not sent.");
+        }
+
         try
         {
             var timeout = command.Kind == ChunkCommandKind.CloneFrom ? _options.ChunkserverRpcTimeout * 6 : _options.ChunkserverRpcTimeout;
-            return await _bus.RequestAsync<ChunkResponse>(server, command, timeout, cancellationToken);
+            var answer = await _bus.RequestAsync<ChunkResponse>(server, command with { Epoch = epoch }, timeout, cancellationToken);
+            if (answer.Code == GfsErrorCode.StaleMaster)
+            {
+                Log.CommandRefusedAsStale(_logger, Node.Id, server, command.Kind, epoch);
+            }
+
+            return answer;
         }
         catch (Exception exception) when (exception is RpcTimeoutException or RemoteRpcException or RpcOverloadException or UnknownPeerException)
         {

@@ -14,7 +14,7 @@ public sealed record MasterRequest
     [Key(1)]
     public string Path { get; init; } = "";
 
-    /// <summary>The destination of a rename or snapshot.</summary>
+    /// <summary>The destination of a rename, snapshot or undelete.</summary>
     [Key(2)]
     public string Target { get; init; } = "";
 
