@@ -26,8 +26,9 @@ public sealed class GfsSimCluster
     private readonly Dictionary<NodeId, MasterLock> _masterLocks = [];
     private readonly Dictionary<NodeId, ChubbySlot> _chubby = [];
 
-    public GfsSimCluster(ulong seed, int chunkservers = 5, int clients = 1, MasterOptions? master = null, long capacityBytes = 64L * 1024 * 1024, bool chubby = false, ILoggerFactory? logs = null)
+    public GfsSimCluster(ulong seed, int chunkservers = 5, int clients = 1, MasterOptions? master = null, long capacityBytes = 64L * 1024 * 1024, bool chubby = false, ILoggerFactory? logs = null, GfsClientOptions? client = null)
     {
+        var clientOptions = client ?? FastClient;
         Simulator = new Simulator(seed, new SimulatorOptions { Network = new NetworkOptions { Registry = GfsMessageTypes.CreateRegistry() }, LoggerFactory = logs });
         MasterOptions = master ?? FastMaster;
         MasterNodes = [new(1), new(2), new(3)];
@@ -56,8 +57,8 @@ public sealed class GfsSimCluster
                 var bus = env.CreateMessageBus();
                 _clientBuses[id] = bus;
                 _clients[id] = UsesChubby
-                    ? new GfsClient(bus, NewMasterLock(id, bus, env), env.Time, env.Random, FastClient)
-                    : new GfsClient(bus, MasterNodes, env.Time, env.Random, FastClient);
+                    ? new GfsClient(bus, NewMasterLock(id, bus, env), env.Time, env.Random, clientOptions)
+                    : new GfsClient(bus, MasterNodes, env.Time, env.Random, clientOptions);
             });
         }
     }
