@@ -84,6 +84,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4220, Level = LogLevel.Information, Message = "Replica of chunk {Handle} on {Server} raised to version {Version}: it missed only a bump that no lease was granted at")]
     public static partial void ReplicaRolledForward(ILogger logger, ulong handle, NodeId server, ulong version);
 
+    [LoggerMessage(EventId = 4221, Level = LogLevel.Information, Message = "A client could not reach {Server}, a replica of the lease on chunk {Handle} at version {Version}; the lease is replaced by one without it")]
+    public static partial void LeaseReplicaUnreachable(ILogger logger, ulong handle, NodeId server, ulong version);
+
     [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "Chunkserver {Server} refused {Kind} of chunk {Handle} from {Master}: its epoch {Epoch} is older than epoch {Newest}, a deposed master")]
     public static partial void CommandFromDeposedMaster(ILogger logger, NodeId server, ChunkCommandKind kind, ulong handle, NodeId master, ulong epoch, ulong newest);
 

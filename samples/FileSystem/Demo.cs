@@ -97,7 +97,7 @@ internal sealed class Demo(LocalCluster cluster)
                 killedAt = Stopwatch.GetTimestamp();
                 Console.WriteLine($"   killed chunkserver {victim} ({chosen.Rack}, {held} replicas, primary of {primaries} chunks)");
             });
-            Console.WriteLine("   (appends to a chunk of the dead server wait until the master counts it dead and leases the chunk to a survivor)");
+            Console.WriteLine("   (appends to a chunk of the dead server pause until their call to it times out; the master then leases the chunk to the survivors)");
             await ExpectRecordsAsync("/demo/logs/events");
         });
 

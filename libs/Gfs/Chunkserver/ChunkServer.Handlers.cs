@@ -223,7 +223,10 @@ public sealed partial class ChunkServer
         }
         catch (Exception exception) when (exception is RpcTimeoutException or RemoteRpcException or RpcOverloadException or UnknownPeerException)
         {
-            return ChunkResponse.Fail(GfsErrorCode.ReplicaFailed, $"Forwarding data to chunkserver {next} failed: {exception.Message}");
+            return ChunkResponse.Fail(GfsErrorCode.ReplicaFailed, $"Forwarding data to chunkserver {next} failed: {exception.Message}") with
+            {
+                Unreachable = exception is RpcTimeoutException or UnknownPeerException or RemoteRpcException ? next.Value : 0,
+            };
         }
     }
 
@@ -314,7 +317,10 @@ public sealed partial class ChunkServer
             var failed = answers.Where(a => a.Code != GfsErrorCode.None).ToList();
             if (failed.Count > 0)
             {
-                return ChunkResponse.Fail(GfsErrorCode.ReplicaFailed, $"The mutation of chunk {request.Handle} failed at {failed.Count} secondaries (the region may be inconsistent; retry): {failed[0].Message}");
+                return ChunkResponse.Fail(GfsErrorCode.ReplicaFailed, $"The mutation of chunk {request.Handle} failed at {failed.Count} secondaries (the region may be inconsistent; retry): {failed[0].Message}") with
+                {
+                    Unreachable = failed.Select(f => f.Unreachable).FirstOrDefault(u => u != 0),
+                };
             }
 
             _pushed.Remove(request.DataId);
@@ -342,7 +348,10 @@ public sealed partial class ChunkServer
         catch (Exception exception) when (exception is RpcTimeoutException or RemoteRpcException or RpcOverloadException or UnknownPeerException
                                               or OperationCanceledException or ObjectDisposedException)
         {
-            return ChunkResponse.Fail(GfsErrorCode.ReplicaFailed, $"Secondary {secondary} did not answer: {exception.Message}");
+            return ChunkResponse.Fail(GfsErrorCode.ReplicaFailed, $"Secondary {secondary} did not answer: {exception.Message}") with
+            {
+                Unreachable = exception is RpcTimeoutException or UnknownPeerException or RemoteRpcException ? secondary.Value : 0,
+            };
         }
     }
 

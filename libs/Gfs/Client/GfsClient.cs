@@ -222,6 +222,7 @@ public sealed partial class GfsClient : IAsyncDisposable
             try
             {
                 var response = await _bus.RequestAsync<MasterResponse>(master, request, _options.RpcTimeout, cancellationToken);
+                MarkResponsive(master);
                 if (response.Code == GfsErrorCode.NotLeader)
                 {
                     FollowHint(master, new NodeId(response.Leader));
@@ -251,6 +252,11 @@ public sealed partial class GfsClient : IAsyncDisposable
             }
             catch (Exception exception) when (exception is RpcTimeoutException or RemoteRpcException or RpcOverloadException or UnknownPeerException)
             {
+                if (exception is RpcTimeoutException or UnknownPeerException)
+                {
+                    MarkUnresponsive(master);
+                }
+
                 ForgetLeader(master);
                 last = new MasterResponse { Code = GfsErrorCode.Unavailable, Message = $"Master {master} did not answer: {exception.Message}" };
                 await PauseAsync(attempt, cancellationToken);
@@ -277,6 +283,16 @@ public sealed partial class GfsClient : IAsyncDisposable
 
             if (_masterLock is null)
             {
+                // Round robin over the group, trying last a node that timed out lately (a dead leader costs every try a timeout).
+                for (var i = 0; i < _masters.Length; i++)
+                {
+                    var candidate = _masters[_masterCursor++ % _masters.Length];
+                    if (!IsUnresponsive(candidate))
+                    {
+                        return candidate;
+                    }
+                }
+
                 return _masters[_masterCursor++ % _masters.Length];
             }
         }

@@ -53,6 +53,7 @@ public sealed partial class MasterServer
             server.Rack = heartbeat.Rack;
             server.CapacityBytes = heartbeat.CapacityBytes;
             server.UsedBytes = heartbeat.UsedBytes;
+            server.LastGap = server.LastSeen == 0 ? 0 : received - server.LastSeen;
             server.LastSeen = received;
             server.RecentPlacements = 0;
 

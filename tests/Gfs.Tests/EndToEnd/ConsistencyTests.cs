@@ -59,7 +59,7 @@ public sealed class ConsistencyTests
             RpcTimeout = GfsSimCluster.FastClient.RpcTimeout,
             RetryDelay = GfsSimCluster.FastClient.RetryDelay,
             PushPieceBytes = GfsSimCluster.FastClient.PushPieceBytes,
-            MaxAttempts = 2,
+            MaxAttempts = 1,
         };
         var cluster = new GfsSimCluster(seed: 71, chunkservers: 3, client: patient);
         cluster.WaitForMaster();
