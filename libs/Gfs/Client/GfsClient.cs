@@ -298,8 +298,9 @@ public sealed partial class GfsClient : IAsyncDisposable
         }
 
         NodeId found;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.RpcTimeout);
+        // The timer runs on this component's clock (virtual in the simulator), not the system's, as CancelAfter would.
+        using var timer = new CancellationTokenSource(_options.RpcTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             found = await _masterLock.FindMasterAsync(timeout.Token);
