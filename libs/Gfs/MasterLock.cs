@@ -77,7 +77,9 @@ public sealed class MasterLock : IAsyncDisposable
         try
         {
             reader = Reader();
-            var handle = await reader;
+
+            // Opening is shared by every caller and not abandoned; a caller that stops waiting only stops waiting.
+            var handle = await reader.WaitAsync(cancellationToken);
             var contents = await handle.GetContentsAndStatAsync(cancellationToken);
             return Decode(contents.Contents.Span);
         }

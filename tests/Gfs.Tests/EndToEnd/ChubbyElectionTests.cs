@@ -63,8 +63,21 @@ public sealed class ChubbyElectionTests
                 cluster.Simulator.Network.Disconnect(old.Node.Id, replica);
             }
 
-            var stopped = RunCheckingOneMaster(cluster, () => !old.IsMaster, TimeSpan.FromSeconds(10));
+            var stillLeading = false;
+            bool Stopped()
+            {
+                if (old.IsMaster)
+                {
+                    return false;
+                }
+
+                stillLeading = old.Node.Status.IsLeader;
+                return true;
+            }
+
+            var stopped = RunCheckingOneMaster(cluster, Stopped, TimeSpan.FromSeconds(10));
             Assert.That(stopped, Is.True, $"seed {seed}: the master stopped acting once its Chubby session was in doubt");
+            Assert.That(stillLeading, Is.True, $"seed {seed}: it stopped while Raft still had it lead: Chubby, not Raft, deposed it");
             var tookOver = RunCheckingOneMaster(cluster, () => cluster.RunningMasters.Any(m => m.IsMaster && m != old), TimeSpan.FromSeconds(20));
             Assert.That(tookOver, Is.True, $"seed {seed}: another master node took the lock and took over");
 
