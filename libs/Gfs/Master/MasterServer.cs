@@ -167,7 +167,13 @@ public sealed partial class MasterServer : IAsyncDisposable
             }
         }
 
-        await ForgetLockHandleAsync();
+        // The lock file's handle is left to end with the session: closing it is a call to the cell that cannot be abandoned,
+        // and the cell may be the thing that is down.
+        if (_lockHandleSession is { } session)
+        {
+            session.EventRaised -= OnChubbyEvent;
+        }
+
         await Node.DisposeAsync();
     }
 
