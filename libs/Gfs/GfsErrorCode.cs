@@ -56,4 +56,10 @@ public enum GfsErrorCode
 
     /// <summary>The master is still learning chunk locations or waiting out old leases after taking over; retry shortly.</summary>
     NotReady = 17,
+
+    /// <summary>
+    /// The command came from a master whose epoch is older than one the chunkserver has already seen: a deposed master (its
+    /// Chubby lock or its Raft leadership has passed to another master node). Refused.
+    /// </summary>
+    StaleMaster = 18,
 }

@@ -56,4 +56,40 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4211, Level = LogLevel.Information, Message = "Rebalancing moved the replica of chunk {Handle} from {Source} to {Target}")]
     public static partial void ReplicaMoved(ILogger logger, ulong handle, NodeId source, NodeId target);
+
+    [LoggerMessage(EventId = 4212, Level = LogLevel.Information, Message = "Master node {Node} acts as master in epoch {Epoch} (Raft term {Term}, Chubby lock generation {Generation})")]
+    public static partial void MasterActing(ILogger logger, NodeId node, ulong epoch, ulong term, ulong generation);
+
+    [LoggerMessage(EventId = 4213, Level = LogLevel.Information, Message = "Master node {Node} holds the master lock {Path} (generation {Generation})")]
+    public static partial void MasterLockAcquired(ILogger logger, NodeId node, string path, ulong generation);
+
+    [LoggerMessage(EventId = 4214, Level = LogLevel.Warning, Message = "Master node {Node} lost the master lock {Path} ({Reason}); it no longer acts as master")]
+    public static partial void MasterLockLost(ILogger logger, NodeId node, string path, string reason);
+
+    [LoggerMessage(EventId = 4215, Level = LogLevel.Information, Message = "Master node {Node} hands the Raft leadership to {Target}, which can take the master lock")]
+    public static partial void HandingOver(ILogger logger, NodeId node, NodeId target);
+
+    [LoggerMessage(EventId = 4216, Level = LogLevel.Warning, Message = "Master node {Node} could not take over: {Reason}")]
+    public static partial void TakeOverRefused(ILogger logger, NodeId node, string reason);
+
+    [LoggerMessage(EventId = 4217, Level = LogLevel.Information, Message = "Master node {Node} released the master lock {Path}: it no longer leads the group")]
+    public static partial void MasterLockReleased(ILogger logger, NodeId node, string path);
+
+    [LoggerMessage(EventId = 4218, Level = LogLevel.Warning, Message = "Master node {Node}: chunkserver {Server} refused {Kind} of epoch {Epoch}; a later master has taken over")]
+    public static partial void CommandRefusedAsStale(ILogger logger, NodeId node, NodeId server, ChunkCommandKind kind, ulong epoch);
+
+    [LoggerMessage(EventId = 4219, Level = LogLevel.Information, Message = "Chunk {Handle} had {Replicas} replicas; the one on {Server} is surplus and will be deleted")]
+    public static partial void SurplusReplicaRemoved(ILogger logger, ulong handle, NodeId server, int replicas);
+
+    [LoggerMessage(EventId = 4220, Level = LogLevel.Information, Message = "Replica of chunk {Handle} on {Server} raised to version {Version}: it missed only a bump that no lease was granted at")]
+    public static partial void ReplicaRolledForward(ILogger logger, ulong handle, NodeId server, ulong version);
+
+    [LoggerMessage(EventId = 4221, Level = LogLevel.Information, Message = "A client could not reach {Server}, a replica of the lease on chunk {Handle} at version {Version}; the lease is replaced by one without it")]
+    public static partial void LeaseReplicaUnreachable(ILogger logger, ulong handle, NodeId server, ulong version);
+
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "Chunkserver {Server} refused {Kind} of chunk {Handle} from {Master}: its epoch {Epoch} is older than epoch {Newest}, a deposed master")]
+    public static partial void CommandFromDeposedMaster(ILogger logger, NodeId server, ChunkCommandKind kind, ulong handle, NodeId master, ulong epoch, ulong newest);
+
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "Chunkserver {Server} ignored the heartbeat answer of {Master}: its epoch {Epoch} is older than epoch {Newest}, a deposed master")]
+    public static partial void ReplyFromDeposedMaster(ILogger logger, NodeId server, NodeId master, ulong epoch, ulong newest);
 }

@@ -39,6 +39,9 @@ public sealed class MasterOptions
     /// <summary>Default <see cref="ChunkserverRpcTimeout"/>.</summary>
     public static readonly TimeSpan DefaultChunkserverRpcTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>Default <see cref="LeadershipCheckInterval"/>.</summary>
+    public static readonly TimeSpan DefaultLeadershipCheckInterval = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The size of every chunk; chunkservers must be configured alike.</summary>
     public long ChunkSize { get; init; } = DefaultChunkSize;
 
@@ -82,6 +85,13 @@ public sealed class MasterOptions
     /// <summary>How long the master waits for a chunkserver to answer a command.</summary>
     public TimeSpan ChunkserverRpcTimeout { get; init; } = DefaultChunkserverRpcTimeout;
 
+    /// <summary>
+    /// How often a master node compares its Raft role with its Chubby lock (see <see cref="MasterLock"/>): a leader takes the
+    /// lock and takes over, a node that no longer leads releases it, a master whose lock is lost or in jeopardy hands
+    /// leadership on. Role changes are also acted on at once.
+    /// </summary>
+    public TimeSpan LeadershipCheckInterval { get; init; } = DefaultLeadershipCheckInterval;
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
     public void Validate()
@@ -116,6 +126,7 @@ public sealed class MasterOptions
         Positive(MaintenanceInterval, nameof(MaintenanceInterval));
         Positive(ChunkserverRpcTimeout, nameof(ChunkserverRpcTimeout));
         Positive(RetryCacheTtl, nameof(RetryCacheTtl));
+        Positive(LeadershipCheckInterval, nameof(LeadershipCheckInterval));
         if (TrashDelay < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(TrashDelay), TrashDelay, "TrashDelay must not be negative.");

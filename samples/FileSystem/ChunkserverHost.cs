@@ -8,11 +8,13 @@ namespace FileSystem;
 internal sealed class ChunkserverHost : IAsyncDisposable
 {
     private readonly MessageBus _bus;
+    private readonly MasterLock? _masterLock;
 
-    private ChunkserverHost(TcpTransport transport, MessageBus bus, ChunkServer server, ChunkStore store, string rack)
+    private ChunkserverHost(TcpTransport transport, MessageBus bus, ChunkServer server, ChunkStore store, string rack, MasterLock? masterLock)
     {
         Transport = transport;
         _bus = bus;
+        _masterLock = masterLock;
         Server = server;
         Store = store;
         Rack = rack;
@@ -35,19 +37,28 @@ internal sealed class ChunkserverHost : IAsyncDisposable
         string rack,
         long chunkSize,
         string folder,
+        IReadOnlyList<NodeId>? chubbyCell,
         ILoggerFactory loggerFactory)
     {
         var transport = FileSystemSettings.CreateTransport(address, peers, loggerFactory);
         var bus = FileSystemSettings.CreateBus(transport, loggerFactory);
         var store = await ChunkStore.OpenAsync(new DiskFileStorage(folder), new ChunkStoreOptions { ChunkSizeBytes = chunkSize }, loggerFactory);
-        var server = ChunkServer.Start(FileSystemSettings.Chunkserver(masters, rack), store, bus, TimeProvider.System, loggerFactory);
+
+        // With a Chubby cell, heartbeats go to the master the lock file names (commands are still taken only from the masters).
+        var masterLock = chubbyCell is null ? null : FileSystemSettings.CreateMasterLock(bus, chubbyCell, loggerFactory);
+        var server = ChunkServer.Start(FileSystemSettings.Chunkserver(masters, rack), store, bus, TimeProvider.System, loggerFactory, masterLock);
         await transport.StartAsync();
-        return new ChunkserverHost(transport, bus, server, store, rack);
+        return new ChunkserverHost(transport, bus, server, store, rack, masterLock);
     }
 
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
+        if (_masterLock is not null)
+        {
+            await _masterLock.DisposeAsync();
+        }
+
         await _bus.DisposeAsync();
         await Transport.DisposeAsync();
         await Store.DisposeAsync();

@@ -14,6 +14,15 @@ internal sealed record CommandLine
 
     public NodeId? Chunkserver { get; init; }
 
+    /// <summary>Run one replica of the Chubby cell given by <see cref="ChubbyCell"/>.</summary>
+    public NodeId? ChubbyReplica { get; init; }
+
+    /// <summary>Embedded: run a Chubby cell too and elect the master with its lock.</summary>
+    public bool Chubby { get; init; }
+
+    /// <summary>Distributed: the Chubby cell's replicas; when given, masters elect with its lock and everyone finds the master there.</summary>
+    public IReadOnlyList<NodeAddress> ChubbyCell { get; init; } = [];
+
     public NodeId Client { get; init; } = new(100);
 
     public string Rack { get; init; } = "rack-a";
@@ -29,10 +38,13 @@ internal sealed record CommandLine
     public long? ChunkSize { get; init; }
 
     /// <summary>Whether the process joins a cluster given by member lists, rather than running one of its own.</summary>
-    public bool Distributed => Masters.Count > 0;
+    public bool Distributed => Masters.Count > 0 || ChubbyReplica is not null;
 
     /// <summary>Every node this process may talk to.</summary>
-    public IEnumerable<NodeAddress> Everyone => Masters.Concat(Chunkservers).Concat(Clients);
+    public IEnumerable<NodeAddress> Everyone => Masters.Concat(Chunkservers).Concat(Clients).Concat(ChubbyCell);
+
+    /// <summary>The Chubby cell's ids, or null when the masters elect with Raft alone.</summary>
+    public IReadOnlyList<NodeId>? ChubbyIds => ChubbyCell.Count == 0 ? null : [.. ChubbyCell.Select(c => c.Id)];
 
     public static CommandLine Parse(string[] args)
     {
@@ -47,6 +59,9 @@ internal sealed record CommandLine
                     "--shell" => line with { Shell = true },
                     "--master" => line with { Master = NodeId.Parse(Next()) },
                     "--chunkserver" => line with { Chunkserver = NodeId.Parse(Next()) },
+                    "--chubby" => line with { Chubby = true },
+                    "--chubby-replica" => line with { ChubbyReplica = NodeId.Parse(Next()) },
+                    "--chubby-cell" => line with { ChubbyCell = ParseList(Next()) },
                     "--client" => line with { Client = NodeId.Parse(Next()) },
                     "--rack" => line with { Rack = Next() },
                     "--masters" => line with { Masters = ParseList(Next()) },
@@ -72,10 +87,20 @@ internal sealed record CommandLine
 
     private CommandLine Check()
     {
-        var roles = (Master is null ? 0 : 1) + (Chunkserver is null ? 0 : 1) + (Shell && Distributed ? 1 : 0);
+        var roles = (Master is null ? 0 : 1) + (Chunkserver is null ? 0 : 1) + (ChubbyReplica is null ? 0 : 1) + (Shell && Distributed ? 1 : 0);
         if (roles > 1)
         {
-            throw new FormatException("Choose one role: --master N, --chunkserver N or --shell.");
+            throw new FormatException("Choose one role: --master N, --chunkserver N, --chubby-replica N or --shell.");
+        }
+
+        if (Chubby && Distributed)
+        {
+            throw new FormatException("--chubby runs a Chubby cell inside the embedded cluster; with member lists, name the cell's replicas with --chubby-cell.");
+        }
+
+        if (ChubbyReplica is { } replica && !ChubbyCell.Any(c => c.Id == replica))
+        {
+            throw new FormatException($"--chubby-replica {replica} is not in --chubby-cell.");
         }
 
         if ((Master is not null || Chunkserver is not null) && (Masters.Count == 0 || Chunkservers.Count == 0))

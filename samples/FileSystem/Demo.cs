@@ -26,6 +26,7 @@ internal sealed class Demo(LocalCluster cluster)
         var begun = Stopwatch.GetTimestamp();
         var leader = await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(30));
         Console.WriteLine($"   master {leader.Node.Id} leads (term {leader.Node.Status.Term}); chunkservers {Racks()} registered after {Shell.Elapsed(begun)}");
+        await DescribeMasterLockAsync(leader);
 
         // The leader refuses chunk placement while it settles (it learns replica locations from heartbeats first).
         await Task.Delay(FileSystemSettings.Master(cluster.ChunkSize).SettleTime);
@@ -76,6 +77,7 @@ internal sealed class Demo(LocalCluster cluster)
             await ExpectContentAsync("/demo/big.bin", big);
             var newLeader = await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(30));
             Console.WriteLine($"   reads went on (chunk locations were cached); master {newLeader.Node.Id} leads in term {newLeader.Node.Status.Term}");
+            await DescribeMasterLockAsync(newLeader);
             await Client.CreateDirectoryAsync("/demo/after-failover");
             Console.WriteLine($"   and took a namespace change {Shell.Elapsed(started)} after the kill");
         });
@@ -95,7 +97,7 @@ internal sealed class Demo(LocalCluster cluster)
                 killedAt = Stopwatch.GetTimestamp();
                 Console.WriteLine($"   killed chunkserver {victim} ({chosen.Rack}, {held} replicas, primary of {primaries} chunks)");
             });
-            Console.WriteLine("   (appends to a chunk of the dead server wait until the master counts it dead and leases the chunk to a survivor)");
+            Console.WriteLine("   (appends to a chunk of the dead server pause until their call to it times out; the master then leases the chunk to the survivors)");
             await ExpectRecordsAsync("/demo/logs/events");
         });
 
@@ -121,6 +123,25 @@ internal sealed class Demo(LocalCluster cluster)
         await Step("ls /", async () => Console.WriteLine("   " + string.Join("  ", await Client.ListAsync("/"))));
         Console.WriteLine($"demo ok in {Stopwatch.GetElapsedTime(begun).TotalSeconds:0.0} s: nothing acknowledged was lost (chunkserver {victim} and master {oldLeader} stay down; data stays under {cluster.DataFolder})");
         return 0;
+    }
+
+    /// <summary>With Chubby: checks and prints that the master holds the lock, which epoch it acts in, and that the lock file names it.</summary>
+    private async Task DescribeMasterLockAsync(MasterServer master)
+    {
+        if (!cluster.UsesChubby)
+        {
+            return;
+        }
+
+        var named = await cluster.MasterInLockFileAsync();
+        if (named != master.Node.Id)
+        {
+            throw new DemoFailedException($"the lock file {FileSystemSettings.MasterLockPath} names {named}, not the master {master.Node.Id}");
+        }
+
+        var epochs = cluster.RunningChunkservers.Select(c => c.Server.MasterEpoch).Distinct().ToList();
+        Console.WriteLine($"   it holds the Chubby lock {FileSystemSettings.MasterLockPath} (generation {master.StateMachine.LockGeneration}) and acts in epoch {master.Epoch}; " +
+                          $"the lock file names it, and the chunkservers know epoch {string.Join('/', epochs)} and refuse older ones");
     }
 
     private static async Task Step(string title, Func<Task> body)

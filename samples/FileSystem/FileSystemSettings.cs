@@ -1,3 +1,4 @@
+using Chubby;
 using Cluster.Core;
 using Gfs;
 using Microsoft.Extensions.Logging;
@@ -16,7 +17,42 @@ internal static class FileSystemSettings
     /// <summary>The chunk size of the embedded tour: small so a few megabytes already span several chunks.</summary>
     public const long DemoChunkSize = 1024 * 1024;
 
+    /// <summary>The name of the GFS cell in the Chubby cell: the master lock is <c>/ls/local/gfs/filesystem/master</c>.</summary>
+    public const string GfsCellName = "filesystem";
+
+    /// <summary>Frames of Raft, Chubby and GFS messages (the Chubby replicas of <c>--chubby</c> share the transport settings).</summary>
     public static MessageCodec Codec { get; } = new(GfsMessageTypes.CreateRegistry());
+
+    /// <summary>The master lock file every node of a Chubby-elected file system uses.</summary>
+    public static string MasterLockPath { get; } = MasterLock.PathFor(ChubbyServerOptions.DefaultCellName, GfsCellName);
+
+    /// <summary>
+    /// The Chubby cell's settings: shorter leases than the paper's 12 s, so that a master that dies without releasing the lock
+    /// is replaced within seconds.
+    /// </summary>
+    public static ChubbyServerOptions ChubbyCellOptions { get; } = new()
+    {
+        Lease = TimeSpan.FromSeconds(5),
+        KeepAliveReplyMargin = TimeSpan.FromSeconds(1),
+    };
+
+    public static ChubbyClientOptions ChubbySessionOptions { get; } = new()
+    {
+        GracePeriod = TimeSpan.FromSeconds(15),
+        RequestTimeout = TimeSpan.FromSeconds(2),
+    };
+
+    /// <summary>
+    /// How long the master lock stays unavailable after its holder's session expired: longer than a master's command may take
+    /// to reach a chunkserver (<see cref="MasterOptions.ChunkserverRpcTimeout"/>), so none arrives after the next master acts.
+    /// </summary>
+    public static TimeSpan MasterLockDelay { get; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>This process's binding to the master lock, with its own Chubby session on <paramref name="bus"/>, opened on first use.</summary>
+    public static MasterLock CreateMasterLock(MessageBus bus, IReadOnlyList<NodeId> chubbyCell, ILoggerFactory loggerFactory) => new(
+        MasterLockPath,
+        cancellationToken => ChubbyClient.ConnectAsync(bus, chubbyCell, TimeProvider.System, ChubbySessionOptions, loggerFactory, cancellationToken),
+        MasterLockDelay);
 
     public static byte[] Secret { get; } = "filesystem sample secret; use your own"u8.ToArray();
 

@@ -8,7 +8,8 @@ namespace FileSystem;
 
 /// <summary>
 /// A whole file system in one process over loopback TCP: three masters, four chunkservers on two racks and a few clients, each
-/// node with its own transport (and so its own port) and its own data folder. Nodes can be killed and restarted on their ports.
+/// node with its own transport (and so its own port) and its own data folder; with Chubby, also a Chubby cell of three replicas
+/// that elects the master. Nodes can be killed and restarted on their ports.
 /// </summary>
 internal sealed class LocalCluster : IAsyncDisposable
 {
@@ -16,16 +17,23 @@ internal sealed class LocalCluster : IAsyncDisposable
     private readonly Dictionary<NodeId, ChunkserverHost?> _chunkservers = [];
     private readonly Dictionary<NodeId, NodeAddress> _addresses = [];
     private readonly List<ClientHost> _clients = [];
+    private readonly List<ChubbyHost> _chubby = [];
     private readonly string _dataFolder;
     private readonly long _chunkSize;
     private readonly ILoggerFactory _loggerFactory;
 
-    private LocalCluster(string dataFolder, long chunkSize, ILoggerFactory loggerFactory)
+    private LocalCluster(string dataFolder, long chunkSize, bool chubby, ILoggerFactory loggerFactory)
     {
         _dataFolder = dataFolder;
         _chunkSize = chunkSize;
         _loggerFactory = loggerFactory;
+        ChubbyIds = chubby ? [new(201), new(202), new(203)] : [];
     }
+
+    /// <summary>The Chubby cell's replicas; empty when the masters elect with Raft alone.</summary>
+    public IReadOnlyList<NodeId> ChubbyIds { get; }
+
+    public bool UsesChubby => ChubbyIds.Count > 0;
 
     public IReadOnlyList<NodeId> MasterIds { get; } = [new(1), new(2), new(3)];
 
@@ -41,29 +49,36 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     public IEnumerable<ChunkserverHost> RunningChunkservers => _chunkservers.Values.Where(c => c is not null)!;
 
-    public static async Task<LocalCluster> StartAsync(string dataFolder, long chunkSize, int clients, ILoggerFactory loggerFactory)
+    public static async Task<LocalCluster> StartAsync(string dataFolder, long chunkSize, int clients, bool chubby, ILoggerFactory loggerFactory)
     {
-        var cluster = new LocalCluster(dataFolder, chunkSize, loggerFactory);
+        var cluster = new LocalCluster(dataFolder, chunkSize, chubby, loggerFactory);
         try
         {
             // Ports are chosen by the system, so every node starts on port zero and all learn each other's addresses at the end.
+            foreach (var id in cluster.ChubbyIds)
+            {
+                var replica = await ChubbyHost.StartAsync(Loopback(id), [], cluster.ChubbyIds, cluster.Folder(id), loggerFactory);
+                cluster._chubby.Add(replica);
+                cluster._addresses[id] = replica.Address;
+            }
+
             for (var i = 0; i < clients; i++)
             {
-                var client = await ClientHost.StartAsync(Loopback(new NodeId(100 + (ulong)i)), [], cluster.MasterIds, loggerFactory);
+                var client = await ClientHost.StartAsync(Loopback(new NodeId(100 + (ulong)i)), [], cluster.MasterIds, cluster.Chubby, loggerFactory);
                 cluster._clients.Add(client);
                 cluster._addresses[client.Address.Id] = client.Address;
             }
 
             foreach (var id in cluster.ChunkserverIds)
             {
-                var host = await ChunkserverHost.StartAsync(Loopback(id), [], cluster.MasterIds, RackOf(id), chunkSize, cluster.Folder(id), loggerFactory);
+                var host = await ChunkserverHost.StartAsync(Loopback(id), [], cluster.MasterIds, RackOf(id), chunkSize, cluster.Folder(id), cluster.Chubby, loggerFactory);
                 cluster._chunkservers[id] = host;
                 cluster._addresses[id] = host.Address;
             }
 
             foreach (var id in cluster.MasterIds)
             {
-                var host = await MasterHost.StartAsync(Loopback(id), [], cluster.MasterIds, chunkSize, cluster.Folder(id), loggerFactory);
+                var host = await MasterHost.StartAsync(Loopback(id), [], cluster.MasterIds, chunkSize, cluster.Folder(id), cluster.Chubby, loggerFactory);
                 cluster._masters[id] = host;
                 cluster._addresses[id] = host.Address;
             }
@@ -86,13 +101,13 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     public ChunkserverHost? Chunkserver(NodeId id) => _chunkservers.GetValueOrDefault(id);
 
-    /// <summary>The master that leads, once one does and every running chunkserver has reported to it.</summary>
+    /// <summary>The master that acts as master (leads the group, and holds the Chubby lock when there is a cell), once one does and every running chunkserver has reported to it.</summary>
     public async Task<MasterServer> WaitForLeaderAsync(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var leader = RunningMasters.Select(m => m.Server).Where(s => s.Node.Status.IsLeader).MaxBy(s => s.Node.Status.Term);
+            var leader = RunningMasters.Select(m => m.Server).Where(s => s.IsMaster).MaxBy(s => s.Node.Status.Term);
             if (leader is not null && RunningChunkservers.All(c => leader.LiveChunkservers.Contains(c.Server.Id)))
             {
                 return leader;
@@ -106,6 +121,10 @@ internal sealed class LocalCluster : IAsyncDisposable
             await Task.Delay(50);
         }
     }
+
+    /// <summary>The master the lock file names, read through the first client's Chubby session (none without Chubby).</summary>
+    public Task<NodeId> MasterInLockFileAsync() =>
+        _clients[0].MasterLock?.FindMasterAsync() ?? Task.FromResult(NodeId.None);
 
     /// <summary>Stops a node abruptly: its transport closes, nothing is flushed beyond what it had made durable.</summary>
     public async Task KillAsync(NodeId id)
@@ -132,11 +151,11 @@ internal sealed class LocalCluster : IAsyncDisposable
         var peers = _addresses.Values.Where(a => a.Id != id).ToList();
         if (_masters.TryGetValue(id, out var master) && master is null)
         {
-            _masters[id] = await MasterHost.StartAsync(_addresses[id], peers, MasterIds, _chunkSize, Folder(id), _loggerFactory);
+            _masters[id] = await MasterHost.StartAsync(_addresses[id], peers, MasterIds, _chunkSize, Folder(id), Chubby, _loggerFactory);
         }
         else if (_chunkservers.TryGetValue(id, out var chunkserver) && chunkserver is null)
         {
-            _chunkservers[id] = await ChunkserverHost.StartAsync(_addresses[id], peers, MasterIds, RackOf(id), _chunkSize, Folder(id), _loggerFactory);
+            _chunkservers[id] = await ChunkserverHost.StartAsync(_addresses[id], peers, MasterIds, RackOf(id), _chunkSize, Folder(id), Chubby, _loggerFactory);
         }
         else
         {
@@ -160,13 +179,20 @@ internal sealed class LocalCluster : IAsyncDisposable
         {
             await chunkserver.DisposeAsync();
         }
+
+        foreach (var replica in _chubby)
+        {
+            await replica.DisposeAsync();
+        }
     }
+
+    private IReadOnlyList<NodeId>? Chubby => UsesChubby ? ChubbyIds : null;
 
     private static NodeAddress Loopback(NodeId id) => new(id, IPAddress.Loopback.ToString(), 0);
 
     private void ConnectAll()
     {
-        IEnumerable<TcpTransport> transports = [.. _clients.Select(c => c.Transport), .. RunningMasters.Select(m => m.Transport), .. RunningChunkservers.Select(c => c.Transport)];
+        IEnumerable<TcpTransport> transports = [.. _chubby.Select(c => c.Transport), .. _clients.Select(c => c.Transport), .. RunningMasters.Select(m => m.Transport), .. RunningChunkservers.Select(c => c.Transport)];
         foreach (var transport in transports)
         {
             foreach (var address in _addresses.Values.Where(a => a.Id != transport.LocalNode))
@@ -178,5 +204,5 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     private string Folder(NodeId id) => Path.Combine(
         _dataFolder,
-        (MasterIds.Contains(id) ? "master-" : "chunkserver-") + id.Value.ToString(CultureInfo.InvariantCulture));
+        (MasterIds.Contains(id) ? "master-" : ChubbyIds.Contains(id) ? "chubby-" : "chunkserver-") + id.Value.ToString(CultureInfo.InvariantCulture));
 }

@@ -11,14 +11,16 @@ internal sealed class MasterHost : IAsyncDisposable
     private readonly MessageBus _bus;
     private readonly ILogStore _log;
     private readonly ISnapshotStore _snapshots;
+    private readonly MasterLock? _masterLock;
 
-    private MasterHost(TcpTransport transport, MessageBus bus, MasterServer server, ILogStore log, ISnapshotStore snapshots)
+    private MasterHost(TcpTransport transport, MessageBus bus, MasterServer server, ILogStore log, ISnapshotStore snapshots, MasterLock? masterLock)
     {
         Transport = transport;
         _bus = bus;
         Server = server;
         _log = log;
         _snapshots = snapshots;
+        _masterLock = masterLock;
     }
 
     public TcpTransport Transport { get; }
@@ -33,10 +35,14 @@ internal sealed class MasterHost : IAsyncDisposable
         IReadOnlyList<NodeId> masters,
         long chunkSize,
         string folder,
+        IReadOnlyList<NodeId>? chubbyCell,
         ILoggerFactory loggerFactory)
     {
         var transport = FileSystemSettings.CreateTransport(address, peers, loggerFactory);
         var bus = FileSystemSettings.CreateBus(transport, loggerFactory);
+
+        // With a Chubby cell the Raft leader also takes the master lock before it acts, and writes its id into the lock file.
+        var masterLock = chubbyCell is null ? null : FileSystemSettings.CreateMasterLock(bus, chubbyCell, loggerFactory);
         var storage = new DiskFileStorage(folder);
         var log = await SegmentedLogStore.OpenAsync(storage);
         var snapshots = await FileSnapshotStore.OpenAsync(storage);
@@ -48,16 +54,23 @@ internal sealed class MasterHost : IAsyncDisposable
             bus,
             TimeProvider.System,
             RandomSource.FromEntropy(),
-            loggerFactory);
+            loggerFactory,
+            masterLock);
 
         // Listen only once the handlers are on the bus, so no early message finds nobody to take it.
         await transport.StartAsync();
-        return new MasterHost(transport, bus, server, log, snapshots);
+        return new MasterHost(transport, bus, server, log, snapshots, masterLock);
     }
 
     public async ValueTask DisposeAsync()
     {
+        // The server releases the master lock if it holds it, so the next master need not wait out the lock-delay.
         await Server.DisposeAsync();
+        if (_masterLock is not null)
+        {
+            await _masterLock.DisposeAsync();
+        }
+
         await _bus.DisposeAsync();
         await Transport.DisposeAsync();
         await _log.DisposeAsync();

@@ -13,7 +13,7 @@ internal sealed class Shell(GfsClient client, LocalCluster? cluster)
 {
     private const string Help =
         "commands: ls [path] | mkdir <path> | put <local> <path> | get <path> <local> | cat <path> | append <path> <text> | " +
-        "snapshot <src> <dst> | mv <src> <dst> | rm [-r] <path> | stat <path> | status | kill nX | restart nX | help | quit";
+        "snapshot <src> <dst> | mv <src> <dst> | rm [-r] <path> | trash | undelete <path> [<to>] | stat <path> | status | kill nX | restart nX | help | quit";
 
     public async Task<int> RunAsync(TextReader input, bool interactive)
     {
@@ -99,7 +99,14 @@ internal sealed class Shell(GfsClient client, LocalCluster? cluster)
                     return true;
                 case "rm" when words.Length is 2 or 3 && (words.Length == 2 || words[1] == "-r"):
                     await client.DeleteAsync(words[^1], recursive: words.Length == 3);
-                    Console.WriteLine($"removed {words[^1]} (its chunks are reclaimed after the master's trash delay)");
+                    Console.WriteLine($"removed {words[^1]} (in the trash until the master's trash delay; undelete brings it back until then)");
+                    return true;
+                case "trash" when words.Length == 1:
+                    Console.WriteLine(string.Join("  ", await client.ListTrashAsync()));
+                    return true;
+                case "undelete" when words.Length is 2 or 3:
+                    await client.UndeleteAsync(words[1], words.Length == 3 ? words[2] : null);
+                    Console.WriteLine($"restored {words[1]}{(words.Length == 3 ? $" as {words[2]}" : "")} from the trash");
                     return true;
                 case "stat" when words.Length == 2:
                     var status = await client.StatAsync(words[1]);
@@ -202,7 +209,8 @@ internal sealed class Shell(GfsClient client, LocalCluster? cluster)
 
             var s = master.Server.Node.Status;
             var live = s.IsLeader ? $", chunkservers alive: {string.Join(' ', master.Server.LiveChunkservers)}" : "";
-            Console.WriteLine($"  master {id} @ {cluster.AddressOf(id)}: {s.Role}, term {s.Term}, {master.Server.StateMachine.NamespaceCount} names, {master.Server.StateMachine.ChunkCount} chunks{live}");
+            var acting = master.Server.IsMaster ? $", acting master in epoch {master.Server.Epoch}" : "";
+            Console.WriteLine($"  master {id} @ {cluster.AddressOf(id)}: {s.Role}, term {s.Term}{acting}, {master.Server.StateMachine.NamespaceCount} names, {master.Server.StateMachine.ChunkCount} chunks{live}");
         }
 
         foreach (var id in cluster.ChunkserverIds)

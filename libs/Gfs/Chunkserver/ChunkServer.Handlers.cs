@@ -12,10 +12,18 @@ public sealed partial class ChunkServer
             return ChunkResponse.Fail(GfsErrorCode.InvalidArgument, $"Node {from} is not a master of this chunkserver; command refused.");
         }
 
+
         var gate = ChunkGate(command.Handle);
         await gate.WaitAsync(cancellationToken);
         try
         {
+            // Checked once the command may run, so a command that waited behind a newer master's is still refused.
+            if (!AcceptEpoch(command.Epoch, out var newest))
+            {
+                Log.CommandFromDeposedMaster(_logger, Id, command.Kind, command.Handle, from, command.Epoch, newest);
+                return ChunkResponse.Fail(GfsErrorCode.StaleMaster, $"Chunkserver {Id} has seen master epoch {newest}; {command.Kind} of epoch {command.Epoch} from {from} comes from a deposed master.");
+            }
+
             switch (command.Kind)
             {
                 case ChunkCommandKind.Create:
@@ -215,7 +223,10 @@ public sealed partial class ChunkServer
         }
         catch (Exception exception) when (exception is RpcTimeoutException or RemoteRpcException or RpcOverloadException or UnknownPeerException)
         {
-            return ChunkResponse.Fail(GfsErrorCode.ReplicaFailed, $"Forwarding data to chunkserver {next} failed: {exception.Message}");
+            return ChunkResponse.Fail(GfsErrorCode.ReplicaFailed, $"Forwarding data to chunkserver {next} failed: {exception.Message}") with
+            {
+                Unreachable = exception is RpcTimeoutException or UnknownPeerException or RemoteRpcException ? next.Value : 0,
+            };
         }
     }
 
@@ -306,7 +317,10 @@ public sealed partial class ChunkServer
             var failed = answers.Where(a => a.Code != GfsErrorCode.None).ToList();
             if (failed.Count > 0)
             {
-                return ChunkResponse.Fail(GfsErrorCode.ReplicaFailed, $"The mutation of chunk {request.Handle} failed at {failed.Count} secondaries (the region may be inconsistent; retry): {failed[0].Message}");
+                return ChunkResponse.Fail(GfsErrorCode.ReplicaFailed, $"The mutation of chunk {request.Handle} failed at {failed.Count} secondaries (the region may be inconsistent; retry): {failed[0].Message}") with
+                {
+                    Unreachable = failed.Select(f => f.Unreachable).FirstOrDefault(u => u != 0),
+                };
             }
 
             _pushed.Remove(request.DataId);
@@ -334,7 +348,10 @@ public sealed partial class ChunkServer
         catch (Exception exception) when (exception is RpcTimeoutException or RemoteRpcException or RpcOverloadException or UnknownPeerException
                                               or OperationCanceledException or ObjectDisposedException)
         {
-            return ChunkResponse.Fail(GfsErrorCode.ReplicaFailed, $"Secondary {secondary} did not answer: {exception.Message}");
+            return ChunkResponse.Fail(GfsErrorCode.ReplicaFailed, $"Secondary {secondary} did not answer: {exception.Message}") with
+            {
+                Unreachable = exception is RpcTimeoutException or UnknownPeerException or RemoteRpcException ? secondary.Value : 0,
+            };
         }
     }
 

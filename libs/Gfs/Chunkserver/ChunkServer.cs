@@ -27,7 +27,9 @@ public sealed partial class ChunkServer : IAsyncDisposable
     private readonly Dictionary<ulong, AsyncLock> _chunkGates = [];
     private readonly Dictionary<ulong, (ulong Version, ulong Serial)> _serials = [];
     private readonly SemaphoreSlim _heartbeatGate = new(1, 1);
+    private readonly MasterLock? _masterLock;
     private NodeId _leader;
+    private ulong _epoch;
     private int _masterCursor;
     private ITimer? _heartbeat;
     private ITimer? _scrubber;
@@ -35,12 +37,13 @@ public sealed partial class ChunkServer : IAsyncDisposable
     private int _scrubbing;
     private int _disposed;
 
-    private ChunkServer(ChunkServerOptions options, ChunkStore store, MessageBus bus, TimeProvider time, ILogger logger)
+    private ChunkServer(ChunkServerOptions options, ChunkStore store, MessageBus bus, TimeProvider time, MasterLock? masterLock, ILogger logger)
     {
         _options = options;
         _store = store;
         _bus = bus;
         _time = time;
+        _masterLock = masterLock;
         _logger = logger;
         _pushed = new PushBuffer(options.PushBufferBytes);
         _masters = [.. options.Masters];
@@ -65,20 +68,48 @@ public sealed partial class ChunkServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The master it reports to (the last one that answered, or the one the master lock names), or none while it looks for one.</summary>
+    public NodeId Master
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _leader;
+            }
+        }
+    }
+
+    /// <summary>The newest master epoch it has seen; commands and answers of older epochs (deposed masters) are refused.</summary>
+    public ulong MasterEpoch
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _epoch;
+            }
+        }
+    }
+
     /// <summary>Starts serving <paramref name="store"/> on <paramref name="bus"/> and heartbeating to the master.</summary>
     /// <param name="options">The settings; <see cref="ChunkServerOptions.Masters"/> is required.</param>
     /// <param name="store">The replicas (opened and recovered).</param>
     /// <param name="bus">The bus; its registry must hold <see cref="GfsMessageTypes"/>.</param>
     /// <param name="time">The clock for leases, heartbeats and timeouts.</param>
     /// <param name="loggerFactory">Where to log; none by default.</param>
-    public static ChunkServer Start(ChunkServerOptions options, ChunkStore store, MessageBus bus, TimeProvider time, ILoggerFactory? loggerFactory = null)
+    /// <param name="masterLock">
+    /// Where to find the master: heartbeats go to the master its Chubby file names (commands are still accepted only from
+    /// <see cref="ChunkServerOptions.Masters"/>). Null to probe the master group's nodes and follow their hints.
+    /// </param>
+    public static ChunkServer Start(ChunkServerOptions options, ChunkStore store, MessageBus bus, TimeProvider time, ILoggerFactory? loggerFactory = null, MasterLock? masterLock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(time);
         options.Validate();
-        var server = new ChunkServer(options, store, bus, time, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ChunkServer>());
+        var server = new ChunkServer(options, store, bus, time, masterLock, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ChunkServer>());
         bus.OnRequest<ChunkCommand, ChunkResponse>(server.HandleCommandAsync);
         bus.OnRequest<PushDataRequest, ChunkResponse>(server.HandlePushAsync);
         bus.OnRequest<MutateRequest, ChunkResponse>(server.HandleMutateAsync);
@@ -195,9 +226,16 @@ public sealed partial class ChunkServer : IAsyncDisposable
                 Leases = leases,
             };
 
-            for (var attempt = 0; attempt < _masters.Count + 1; attempt++)
+            var attempts = _masterLock is null ? _masters.Count + 1 : 2;
+            for (var attempt = 0; attempt < attempts; attempt++)
             {
-                var master = PickMaster();
+                var master = await PickMasterAsync(cancellationToken);
+                if (master.IsNone)
+                {
+                    // The master lock names nobody yet (a take-over in progress); the next heartbeat looks again.
+                    return;
+                }
+
                 HeartbeatReply reply;
                 try
                 {
@@ -212,6 +250,25 @@ public sealed partial class ChunkServer : IAsyncDisposable
                 if (reply.Code == GfsErrorCode.NotLeader)
                 {
                     FollowHint(master, new NodeId(reply.Leader));
+                    continue;
+                }
+
+                if (reply.Code == GfsErrorCode.NotReady)
+                {
+                    // It leads the group and is taking over: report at the next heartbeat. With a master lock, read the lock file
+                    // again then, in case this node never gets the lock.
+                    if (_masterLock is not null)
+                    {
+                        ForgetLeader(master);
+                    }
+
+                    return;
+                }
+
+                if (!AcceptEpoch(reply.Epoch, out var newest))
+                {
+                    Log.ReplyFromDeposedMaster(_logger, Id, master, reply.Epoch, newest);
+                    ForgetLeader(master);
                     continue;
                 }
 
@@ -280,7 +337,7 @@ public sealed partial class ChunkServer : IAsyncDisposable
         }
     }
 
-    private NodeId PickMaster()
+    private async Task<NodeId> PickMasterAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -289,8 +346,51 @@ public sealed partial class ChunkServer : IAsyncDisposable
                 return _leader;
             }
 
-            var masters = _options.Masters;
-            return masters[_masterCursor++ % masters.Count];
+            if (_masterLock is null)
+            {
+                var masters = _options.Masters;
+                return masters[_masterCursor++ % masters.Count];
+            }
+        }
+
+        NodeId found;
+        // The timer runs on this component's clock (virtual in the simulator), not the system's, as CancelAfter would.
+        using var timer = new CancellationTokenSource(_options.RpcTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        try
+        {
+            found = await _masterLock.FindMasterAsync(timeout.Token);
+        }
+        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
+        {
+            return NodeId.None;
+        }
+
+        lock (_gate)
+        {
+            // Only a member of the group may be the master (commands from anyone else are refused anyway).
+            _leader = _masters.Contains(found) ? found : NodeId.None;
+            return _leader;
+        }
+    }
+
+    /// <summary>
+    /// Whether a master of <paramref name="epoch"/> may be obeyed: not if a newer one has been seen (fencing, Chubby §2.4
+    /// sequencers). A newer epoch becomes the one to beat.
+    /// </summary>
+    private bool AcceptEpoch(ulong epoch, out ulong newest)
+    {
+        lock (_gate)
+        {
+            if (epoch < _epoch)
+            {
+                newest = _epoch;
+                return false;
+            }
+
+            _epoch = epoch;
+            newest = epoch;
+            return true;
         }
     }
 
@@ -309,7 +409,8 @@ public sealed partial class ChunkServer : IAsyncDisposable
     {
         lock (_gate)
         {
-            _leader = !hint.IsNone && hint != master && _masters.Contains(hint) ? hint : NodeId.None;
+            // With a master lock the group's Raft leader is not necessarily the master yet: the lock file says who is.
+            _leader = _masterLock is null && !hint.IsNone && hint != master && _masters.Contains(hint) ? hint : NodeId.None;
         }
     }
 

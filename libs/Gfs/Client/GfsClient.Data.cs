@@ -297,17 +297,19 @@ public sealed partial class GfsClient
     private async Task<ChunkResponse> MutateAsync(string path, int index, MutationKind kind, long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         ChunkResponse? last = null;
+        (ulong Node, ulong Version) unreachable = default;
         for (var attempt = 0; attempt < _options.MaxAttempts; attempt++)
         {
-            var location = await LeaseForWriteAsync(path, index, cancellationToken);
+            var location = await LeaseForWriteAsync(path, index, unreachable, cancellationToken);
             var replicas = location.Replicas;
             var dataId = NextDataId();
             var pushed = await PushAsync(replicas, dataId, data, cancellationToken);
             if (pushed.Code != GfsErrorCode.None)
             {
                 last = pushed;
+                unreachable = (pushed.Unreachable, location.Version);
                 InvalidateChunk(path, index);
-                await PauseAsync(attempt, cancellationToken);
+                await RetryPauseAsync(attempt, unreachable.Node, cancellationToken);
                 continue;
             }
 
@@ -331,7 +333,10 @@ public sealed partial class GfsClient
             }
             catch (Exception exception) when (exception is RpcTimeoutException or RemoteRpcException or RpcOverloadException or UnknownPeerException)
             {
-                answer = ChunkResponse.Fail(GfsErrorCode.ReplicaFailed, $"Primary {location.Primary} did not answer: {exception.Message}");
+                answer = ChunkResponse.Fail(GfsErrorCode.ReplicaFailed, $"Primary {location.Primary} did not answer: {exception.Message}") with
+                {
+                    Unreachable = exception is RpcTimeoutException or UnknownPeerException or RemoteRpcException ? location.Primary : 0,
+                };
             }
 
             if (answer.Code is GfsErrorCode.None or GfsErrorCode.ChunkFull)
@@ -345,15 +350,27 @@ public sealed partial class GfsClient
             }
 
             last = answer;
+            unreachable = (answer.Unreachable, location.Version);
             InvalidateChunk(path, index);
-            await PauseAsync(attempt, cancellationToken);
+            await RetryPauseAsync(attempt, unreachable.Node, cancellationToken);
         }
 
         throw new GfsException(last?.Code ?? GfsErrorCode.Unavailable, path, $"The {kind} to chunk {index} of '{path}' failed {_options.MaxAttempts} times (the region may be inconsistent): {last?.Message}");
     }
 
-    /// <summary>The chunk's location with a primary whose lease the client may still trust, from the cache or the master (adding chunks up to <paramref name="index"/>).</summary>
-    private async Task<ChunkLocation> LeaseForWriteAsync(string path, int index, CancellationToken cancellationToken)
+    /// <summary>
+    /// Before the next try of a failed mutation. When a replica did not answer, the master is told and replaces the lease
+    /// without it, so the client asks again soon (the failed try already waited out a timeout); otherwise it backs off.
+    /// </summary>
+    private Task RetryPauseAsync(int attempt, ulong unreachable, CancellationToken cancellationToken) =>
+        PauseAsync(unreachable != 0 ? 0 : attempt, cancellationToken);
+
+    /// <summary>
+    /// The chunk's location with a primary whose lease the client may still trust, from the cache or the master (adding chunks up
+    /// to <paramref name="index"/>). After a failed try, <paramref name="unreachable"/> names a replica of the failed lease that
+    /// did not answer.
+    /// </summary>
+    private async Task<ChunkLocation> LeaseForWriteAsync(string path, int index, (ulong Node, ulong Version) unreachable, CancellationToken cancellationToken)
     {
         var now = _time.GetTimestamp();
         lock (_gate)
@@ -366,11 +383,21 @@ public sealed partial class GfsClient
 
         for (var attempt = 0; ; attempt++)
         {
-            var response = await MasterCallAsync(new MasterRequest { Operation = MasterOperation.ChunkForWrite, Path = path, ChunkIndex = index, CreateChunk = true }, cancellationToken);
+            var response = await MasterCallAsync(
+                new MasterRequest
+                {
+                    Operation = MasterOperation.ChunkForWrite,
+                    Path = path,
+                    ChunkIndex = index,
+                    CreateChunk = true,
+                    Unreachable = unreachable.Node,
+                    UnreachableVersion = unreachable.Version,
+                },
+                cancellationToken);
             if (response.Code == GfsErrorCode.InvalidArgument && response.ChunkCount < index)
             {
                 // Writing past the end: the chunks in between are added first (they read as zeros).
-                await LeaseForWriteAsync(path, response.ChunkCount, cancellationToken);
+                await LeaseForWriteAsync(path, response.ChunkCount, default, cancellationToken);
                 continue;
             }
 
@@ -456,7 +483,10 @@ public sealed partial class GfsClient
         }
         catch (Exception exception) when (exception is RpcTimeoutException or RemoteRpcException or RpcOverloadException or UnknownPeerException)
         {
-            return ChunkResponse.Fail(GfsErrorCode.ReplicaFailed, $"Pushing data to {target} failed: {exception.Message}");
+            return ChunkResponse.Fail(GfsErrorCode.ReplicaFailed, $"Pushing data to {target} failed: {exception.Message}") with
+            {
+                Unreachable = exception is RpcTimeoutException or UnknownPeerException or RemoteRpcException ? target.Value : 0,
+            };
         }
     }
 

@@ -27,6 +27,7 @@ public sealed partial class GfsClient : IAsyncDisposable
     private readonly Dictionary<(string Path, int Index), CachedChunk> _chunks = [];
     private readonly Dictionary<string, int> _lastChunk = new(StringComparer.Ordinal);
     private readonly Dictionary<NodeId, long> _unresponsive = [];
+    private readonly MasterLock? _masterLock;
     private readonly ulong _clientId;
     private ulong _nextCall;
     private NodeId _leader;
@@ -40,6 +41,25 @@ public sealed partial class GfsClient : IAsyncDisposable
     /// <param name="random">The seeded source for the client id, data ids and replica choice.</param>
     /// <param name="options">The settings; defaults when null.</param>
     public GfsClient(MessageBus bus, IEnumerable<NodeId> masters, TimeProvider time, RandomSource random, GfsClientOptions? options = null)
+        : this(bus, masters, null, time, random, options)
+    {
+    }
+
+    /// <summary>
+    /// Creates a client that finds the master through the cell's Chubby lock file (<paramref name="masterLock"/>) instead of
+    /// knowing the master group's nodes; after a fail-over it reads the file again.
+    /// </summary>
+    /// <param name="bus">The caller's bus; its registry must hold <see cref="GfsMessageTypes"/> (with Chubby's types).</param>
+    /// <param name="masterLock">The cell's master lock, with this process's Chubby session.</param>
+    /// <param name="time">The clock for timeouts, retries and the location cache.</param>
+    /// <param name="random">The seeded source for the client id, data ids and replica choice.</param>
+    /// <param name="options">The settings; defaults when null.</param>
+    public GfsClient(MessageBus bus, MasterLock masterLock, TimeProvider time, RandomSource random, GfsClientOptions? options = null)
+        : this(bus, [], masterLock ?? throw new ArgumentNullException(nameof(masterLock)), time, random, options)
+    {
+    }
+
+    private GfsClient(MessageBus bus, IEnumerable<NodeId> masters, MasterLock? masterLock, TimeProvider time, RandomSource random, GfsClientOptions? options)
     {
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(masters);
@@ -48,7 +68,8 @@ public sealed partial class GfsClient : IAsyncDisposable
         _options = options ?? new GfsClientOptions();
         _options.Validate();
         _masters = [.. masters];
-        if (_masters.Length == 0)
+        _masterLock = masterLock;
+        if (_masters.Length == 0 && masterLock is null)
         {
             throw new ArgumentException("At least one master node is needed.", nameof(masters));
         }
@@ -74,6 +95,26 @@ public sealed partial class GfsClient : IAsyncDisposable
     /// </summary>
     public Task DeleteAsync(string path, bool recursive = false, CancellationToken cancellationToken = default) =>
         ChangeAsync(new MasterRequest { Operation = MasterOperation.Delete, Path = Checked(path), Recursive = recursive }, cancellationToken, path);
+
+    /// <summary>
+    /// Restores a deleted file or directory tree from the trash (§4.4: the hidden file is renamed back) before garbage collection
+    /// reclaims it, with the contents it had. The latest deletion of <paramref name="path"/> is restored, at
+    /// <paramref name="target"/> when given (which must not exist; its parent must).
+    /// </summary>
+    /// <exception cref="GfsException">
+    /// <see cref="GfsErrorCode.NotFound"/> when nothing of that path is in the trash (never deleted, restored already, or reclaimed);
+    /// <see cref="GfsErrorCode.AlreadyExists"/> when the path is taken again.
+    /// </exception>
+    public Task UndeleteAsync(string path, string? target = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(new MasterRequest { Operation = MasterOperation.Undelete, Path = Checked(path), Target = target is null ? "" : Checked(target) }, cancellationToken, target ?? path);
+
+    /// <summary>The paths of the deleted files and directories still in the trash, oldest deletion first (a path deleted twice is listed twice).</summary>
+    public async Task<IReadOnlyList<string>> ListTrashAsync(CancellationToken cancellationToken = default)
+    {
+        var response = await MasterCallAsync(new MasterRequest { Operation = MasterOperation.ListTrash, Path = GfsPath.Root }, cancellationToken);
+        ThrowIfFailed(response, GfsPath.Root);
+        return response.Names;
+    }
 
     /// <summary>Renames a file or directory; <paramref name="target"/> must not exist and its parent must.</summary>
     public Task RenameAsync(string path, string target, CancellationToken cancellationToken = default) =>
@@ -169,15 +210,24 @@ public sealed partial class GfsClient : IAsyncDisposable
         MasterResponse? last = null;
         for (var attempt = 0; attempt < _options.MaxAttempts * 2; attempt++)
         {
-            var master = PickMaster();
+            var master = await PickMasterAsync(cancellationToken);
+            if (master.IsNone)
+            {
+                // The master lock names nobody: a take-over is in progress.
+                last = new MasterResponse { Code = GfsErrorCode.Unavailable, Message = $"The master lock {_masterLock?.Path} names no master." };
+                await PauseAsync(attempt, cancellationToken);
+                continue;
+            }
+
             try
             {
                 var response = await _bus.RequestAsync<MasterResponse>(master, request, _options.RpcTimeout, cancellationToken);
+                MarkResponsive(master);
                 if (response.Code == GfsErrorCode.NotLeader)
                 {
                     FollowHint(master, new NodeId(response.Leader));
                     last = response;
-                    if (response.Leader == 0 || response.Leader == master.Value)
+                    if (response.Leader == 0 || response.Leader == master.Value || _masterLock is not null)
                     {
                         await PauseAsync(attempt, cancellationToken);
                     }
@@ -188,6 +238,12 @@ public sealed partial class GfsClient : IAsyncDisposable
                 if (response.Code == GfsErrorCode.NotReady)
                 {
                     last = response;
+                    if (_masterLock is not null)
+                    {
+                        // A group leader without the lock, or a master that lost it: the lock file names who is master.
+                        ForgetLeader(master);
+                    }
+
                     await PauseAsync(attempt, cancellationToken);
                     continue;
                 }
@@ -196,6 +252,11 @@ public sealed partial class GfsClient : IAsyncDisposable
             }
             catch (Exception exception) when (exception is RpcTimeoutException or RemoteRpcException or RpcOverloadException or UnknownPeerException)
             {
+                if (exception is RpcTimeoutException or UnknownPeerException)
+                {
+                    MarkUnresponsive(master);
+                }
+
                 ForgetLeader(master);
                 last = new MasterResponse { Code = GfsErrorCode.Unavailable, Message = $"Master {master} did not answer: {exception.Message}" };
                 await PauseAsync(attempt, cancellationToken);
@@ -211,11 +272,48 @@ public sealed partial class GfsClient : IAsyncDisposable
         return delay <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(delay, _time, cancellationToken);
     }
 
-    private NodeId PickMaster()
+    private async Task<NodeId> PickMasterAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            return _leader.IsNone ? _masters[_masterCursor++ % _masters.Length] : _leader;
+            if (!_leader.IsNone)
+            {
+                return _leader;
+            }
+
+            if (_masterLock is null)
+            {
+                // Round robin over the group, trying last a node that timed out lately (a dead leader costs every try a timeout).
+                for (var i = 0; i < _masters.Length; i++)
+                {
+                    var candidate = _masters[_masterCursor++ % _masters.Length];
+                    if (!IsUnresponsive(candidate))
+                    {
+                        return candidate;
+                    }
+                }
+
+                return _masters[_masterCursor++ % _masters.Length];
+            }
+        }
+
+        NodeId found;
+        // The timer runs on this component's clock (virtual in the simulator), not the system's, as CancelAfter would.
+        using var timer = new CancellationTokenSource(_options.RpcTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        try
+        {
+            found = await _masterLock.FindMasterAsync(timeout.Token);
+        }
+        catch (Exception exception) when (exception is TimeoutException || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return NodeId.None;
+        }
+
+        lock (_gate)
+        {
+            _leader = found;
+            return found;
         }
     }
 
@@ -236,7 +334,8 @@ public sealed partial class GfsClient : IAsyncDisposable
     {
         lock (_gate)
         {
-            _leader = !hint.IsNone && hint != master && _masters.Contains(hint) ? hint : NodeId.None;
+            // With a master lock the group's Raft leader need not be the master yet; the lock file is read again instead.
+            _leader = _masterLock is null && !hint.IsNone && hint != master && _masters.Contains(hint) ? hint : NodeId.None;
             if (_leader.IsNone)
             {
                 _masterCursor++;

@@ -16,4 +16,13 @@ internal sealed class ChunkRecord
     /// <summary>Files (live or in the trash) whose chunk lists name it; above one it is shared by a snapshot and copied on write.</summary>
     [Key(2)]
     public int References { get; set; }
+
+    /// <summary>
+    /// Whether <see cref="Version"/> was bumped for a lease that has not been granted yet (set by a bump, cleared when the lease
+    /// is confirmed in the log just before the grant). No mutation has happened at such a version, so a replica one version
+    /// behind holds the same data and is raised to it rather than deleted as stale: a master that failed between the bump and
+    /// telling the replicas would otherwise leave every replica "stale" and the chunk lost.
+    /// </summary>
+    [Key(3)]
+    public bool GrantPending { get; set; }
 }

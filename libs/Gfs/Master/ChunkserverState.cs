@@ -16,6 +16,9 @@ internal sealed class ChunkserverState(NodeId id)
     /// <summary>When its last heartbeat arrived (a <see cref="TimeProvider"/> timestamp).</summary>
     public long LastSeen { get; set; }
 
+    /// <summary>The time between its last two heartbeats (timestamp ticks; 0 until two have arrived): its usual rhythm.</summary>
+    public long LastGap { get; set; }
+
     /// <summary>Chunks placed on it since its last heartbeat, counted against its free space.</summary>
     public int RecentPlacements { get; set; }
 

@@ -38,4 +38,11 @@ internal sealed record MasterCommand
     /// <summary>For <see cref="MasterOp.ReclaimTrash"/>: entries deleted at or before this time (ticks) are reclaimed.</summary>
     [Key(9)]
     public long BeforeTicks { get; init; }
+
+    /// <summary>
+    /// For <see cref="MasterOp.BeginEpoch"/>: the generation of the Chubby lock the new master holds (0 when the group elects
+    /// with Raft alone).
+    /// </summary>
+    [Key(10)]
+    public ulong LockGeneration { get; init; }
 }

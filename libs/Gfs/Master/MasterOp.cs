@@ -13,8 +13,12 @@ internal enum MasterOp : byte
     BumpVersion = 7,
     CopyOnWrite = 8,
     ReclaimTrash = 9,
+    BeginEpoch = 10,
+    ConfirmLease = 11,
+    Undelete = 12,
     Lookup = 20,
     List = 21,
     Trash = 23,
     Chunks = 24,
+    Epoch = 25,
 }

@@ -112,7 +112,8 @@ public sealed partial class MasterServer
                 var now = StateMachine.QueryLocal(new MasterCommand { Op = MasterOp.Lookup, Path = request.Path });
                 if (now.Code == GfsErrorCode.None && request.ChunkIndex < now.Chunks.Count && now.Chunks[request.ChunkIndex].Handle == handle)
                 {
-                    return await LeaseChunkAsync(request.Path, request.ChunkIndex, handle, cancellationToken);
+                    var unreachable = (new NodeId(request.Unreachable), request.UnreachableVersion);
+                    return await LeaseChunkAsync(request.Path, request.ChunkIndex, handle, unreachable, cancellationToken);
                 }
             }
             finally
@@ -127,7 +128,11 @@ public sealed partial class MasterServer
         }
     }
 
-    private async Task<MasterResponse> LeaseChunkAsync(string path, int index, ulong handle, CancellationToken cancellationToken)
+    /// <summary>
+    /// The chunk with a valid lease: the current one, or a new one after a logged version bump. <paramref name="unreachable"/>
+    /// is a replica that a client found unreachable under the lease at that version: the lease is then replaced by one without it.
+    /// </summary>
+    private async Task<MasterResponse> LeaseChunkAsync(string path, int index, ulong handle, (NodeId Node, ulong Version) unreachable, CancellationToken cancellationToken)
     {
         if (!StateMachine.TryGetChunk(handle, out var version, out var references))
         {
@@ -161,7 +166,7 @@ public sealed partial class MasterServer
                 await copyGate.WaitAsync(cancellationToken);
                 try
                 {
-                    return await LeaseChunkAsync(path, index, copied.Chunks[0].Handle, cancellationToken);
+                    return await LeaseChunkAsync(path, index, copied.Chunks[0].Handle, default, cancellationToken);
                 }
                 finally
                 {
@@ -170,13 +175,21 @@ public sealed partial class MasterServer
             }
         }
 
+        // A client could not reach this replica under the current version. Waiting until its chunkserver is counted dead would
+        // stall every writer of the chunk for that long; a new lease without it costs one version bump (and, if it was only the
+        // client's network trouble, a re-replication).
+        var suspect = !unreachable.Node.IsNone && unreachable.Version == version ? unreachable.Node : NodeId.None;
         LeaseState? replaced = null;
         lock (_gate)
         {
             if (_leases.TryGetValue(handle, out var lease) && lease.Version == version && _time.GetTimestamp() < lease.Expires)
             {
                 var locations = LocationsOf(handle);
-                if (lease.Replicas.All(r => IsLive(r) && locations.Contains(r)))
+                if (!suspect.IsNone && lease.Replicas.Contains(suspect) && lease.Replicas.Count > 1)
+                {
+                    Log.LeaseReplicaUnreachable(_logger, handle, suspect, version);
+                }
+                else if (lease.Replicas.All(r => IsLive(r) && locations.Contains(r)))
                 {
                     return new MasterResponse { Chunks = [LocateWithLease(index, handle, version, lease)], ChunkSize = _options.ChunkSize };
                 }
@@ -185,12 +198,10 @@ public sealed partial class MasterServer
             }
         }
 
-        if (replaced is not null)
-        {
-            // A replica of the lease is gone: mutations under this version would now skip it, and it could come back looking
-            // current. End the lease; the new one below bumps the version past the lost replica.
-            await RevokeLeaseAsync(handle, cancellationToken);
-        }
+        // A replica of the lease is gone (or unreachable): mutations under this version would now skip it, and it could come
+        // back looking current. End the lease; the new one below bumps the version past the lost replica. A primary that does
+        // not answer is not waited for here: the bump fences it instead (see below).
+        var unrevoked = replaced is null ? null : await TryRevokeLeaseAsync(handle, suspect, cancellationToken);
 
         if (Settling)
         {
@@ -198,6 +209,13 @@ public sealed partial class MasterServer
         }
 
         var replicas = ReplicasOf(handle);
+        if (!suspect.IsNone && replicas.Count > 1 && IsSilent(suspect))
+        {
+            // It has missed its heartbeats as well: leave it out rather than wait for its SetVersion to time out. A replica a
+            // client merely blamed (a push chain reports the first hop that timed out, not always the dead one) is kept.
+            replicas.Remove(suspect);
+        }
+
         if (replicas.Count == 0)
         {
             lock (_gate)
@@ -236,6 +254,27 @@ public sealed partial class MasterServer
             var set = LocationsOf(handle);
             set.Clear();
             set.UnionWith(current2);
+        }
+
+        if (current2.Count == 0)
+        {
+            return new MasterResponse { Code = GfsErrorCode.Unavailable, Message = $"No replica of chunk {handle} accepted version {newVersion}." };
+        }
+
+        if (unrevoked is not null && !current2.Any(unrevoked.Replicas.Contains))
+        {
+            // An old primary that did not answer the revocation is fenced once any replica of its lease is at the new version:
+            // a primary drops its lease when it accepts a version, and a secondary refuses the old version, so no mutation under
+            // the old lease can succeed any more. None of them is here, so wait until its lease has run out instead (§3.1).
+            await WaitOutAsync(unrevoked, cancellationToken);
+        }
+
+        // From here on a mutation may happen at the new version, so a replica that missed it is stale for good. Logged before the
+        // grant: until then a master taking over may raise replicas still one version behind instead of deleting them.
+        var confirmed = await ProposeAsync(new MasterCommand { Op = MasterOp.ConfirmLease, Handle = handle, Version = newVersion }, cancellationToken);
+        if (confirmed.Code != GfsErrorCode.None)
+        {
+            return new MasterResponse { Code = confirmed.Code, Message = confirmed.Message };
         }
 
         foreach (var primary in current2)
@@ -332,24 +371,47 @@ public sealed partial class MasterServer
     /// <summary>Takes the lease on <paramref name="handle"/> back from its primary, or waits until it runs out.</summary>
     private async Task RevokeLeaseAsync(ulong handle, CancellationToken cancellationToken)
     {
+        if (await TryRevokeLeaseAsync(handle, NodeId.None, cancellationToken) is { } unrevoked)
+        {
+            await WaitOutAsync(unrevoked, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Takes the lease on <paramref name="handle"/> back from its primary; returns the lease when its primary did not answer
+    /// (and may still act on it until it runs out), null when there is no lease left to worry about. A primary the master
+    /// counts as dead is not asked.
+    /// </summary>
+    private async Task<LeaseState?> TryRevokeLeaseAsync(ulong handle, NodeId suspect, CancellationToken cancellationToken)
+    {
         LeaseState? lease;
+        bool live;
         lock (_gate)
         {
             _leases.Remove(handle, out lease);
+            live = lease is not null && IsLive(lease.Primary) && !(lease.Primary == suspect && IsSilent(suspect));
         }
 
         if (lease is null || _time.GetTimestamp() >= lease.Expires)
         {
-            return;
+            return null;
         }
 
-        var answer = await CommandAsync(lease.Primary, new ChunkCommand { Kind = ChunkCommandKind.RevokeLease, Handle = handle, Version = lease.Version }, cancellationToken);
-        if (answer.Code == GfsErrorCode.None)
+        if (live)
         {
-            return;
+            var answer = await CommandAsync(lease.Primary, new ChunkCommand { Kind = ChunkCommandKind.RevokeLease, Handle = handle, Version = lease.Version }, cancellationToken);
+            if (answer.Code == GfsErrorCode.None)
+            {
+                return null;
+            }
         }
 
-        // The primary did not answer: it may still act on the lease until it runs out.
+        return lease;
+    }
+
+    /// <summary>Waits until a lease whose primary could not be told has run out.</summary>
+    private async Task WaitOutAsync(LeaseState lease, CancellationToken cancellationToken)
+    {
         var remaining = _time.GetElapsedTime(_time.GetTimestamp(), lease.Expires);
         if (remaining > TimeSpan.Zero)
         {
@@ -357,12 +419,27 @@ public sealed partial class MasterServer
         }
     }
 
+    /// <summary>
+    /// Sends a command stamped with this master's epoch, which chunkservers check to refuse a deposed master; nothing is sent
+    /// once the node no longer acts as master.
+    /// </summary>
     private async Task<ChunkResponse> CommandAsync(NodeId server, ChunkCommand command, CancellationToken cancellationToken)
     {
+        if (!IsActing(out var epoch))
+        {
+            return ChunkResponse.Fail(GfsErrorCode.NotLeader, $"Master node {Node.Id} no longer acts as master; {command.Kind} of chunk {command.Handle} not sent.");
+        }
+
         try
         {
             var timeout = command.Kind == ChunkCommandKind.CloneFrom ? _options.ChunkserverRpcTimeout * 6 : _options.ChunkserverRpcTimeout;
-            return await _bus.RequestAsync<ChunkResponse>(server, command, timeout, cancellationToken);
+            var answer = await _bus.RequestAsync<ChunkResponse>(server, command with { Epoch = epoch }, timeout, cancellationToken);
+            if (answer.Code == GfsErrorCode.StaleMaster)
+            {
+                Log.CommandRefusedAsStale(_logger, Node.Id, server, command.Kind, epoch);
+            }
+
+            return answer;
         }
         catch (Exception exception) when (exception is RpcTimeoutException or RemoteRpcException or RpcOverloadException or UnknownPeerException)
         {
@@ -381,7 +458,9 @@ public sealed partial class MasterServer
         {
             var usedRacks = new HashSet<string>(exclude.Where(_servers.ContainsKey).Select(e => _servers[e].Rack), StringComparer.Ordinal);
             var chosen = new List<NodeId>();
-            var candidates = _servers.Values.Where(s => !exclude.Contains(s.Id) && IsLive(s.Id)).ToList();
+            // A server that has missed its last heartbeats is not counted dead yet, but a copy or a new chunk sent to it would
+            // hold the chunk up until the command times out.
+            var candidates = _servers.Values.Where(s => !exclude.Contains(s.Id) && IsLive(s.Id) && !IsSilent(s.Id)).ToList();
             while (chosen.Count < count && candidates.Count > 0)
             {
                 var best = candidates
@@ -421,6 +500,19 @@ public sealed partial class MasterServer
 
     private bool IsLive(NodeId server) =>
         _servers.TryGetValue(server, out var state) && _time.GetElapsedTime(state.LastSeen) < _options.ChunkserverTimeout;
+
+    /// <summary>
+    /// Whether the chunkserver has been silent for more than twice its usual heartbeat gap: long before it is counted dead
+    /// (<see cref="MasterOptions.ChunkserverTimeout"/>), and enough to leave it out of a new lease a client found it missing from.
+    /// </summary>
+    private bool IsSilent(NodeId server)
+    {
+        lock (_gate)
+        {
+            return !_servers.TryGetValue(server, out var state)
+                || (state.LastGap > 0 && _time.GetTimestamp() - state.LastSeen > (2 * state.LastGap) + (_time.TimestampFrequency / 20));
+        }
+    }
 
     private ChunkLocation Locate(int index, ChunkVersion chunk) => new()
     {

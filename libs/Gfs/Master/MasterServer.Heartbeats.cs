@@ -13,6 +13,12 @@ public sealed partial class MasterServer
             return new HeartbeatReply { Code = GfsErrorCode.NotLeader, Leader = status.Leader.Value };
         }
 
+        if (!IsActing(out _))
+        {
+            // Leading the group but not (yet, or no longer) the master: the chunkserver asks again at its next heartbeat.
+            return new HeartbeatReply { Code = GfsErrorCode.NotReady, Leader = status.Id.Value };
+        }
+
         var received = _time.GetTimestamp();
         try
         {
@@ -29,12 +35,13 @@ public sealed partial class MasterServer
         var revoked = new List<ChunkVersion>();
         var settling = Settling;
         var bumpGrace = (long)((_options.ChunkserverRpcTimeout.TotalSeconds * 2) * _time.TimestampFrequency);
+        if (!IsActing(out var epoch))
+        {
+            return new HeartbeatReply { Code = GfsErrorCode.NotReady, Leader = Node.Id.Value };
+        }
+
         lock (_gate)
         {
-            if (!_isLeader)
-            {
-                return new HeartbeatReply { Code = GfsErrorCode.NotLeader, Leader = Node.Status.Leader.Value };
-            }
 
             if (!_servers.TryGetValue(from, out var server))
             {
@@ -46,6 +53,7 @@ public sealed partial class MasterServer
             server.Rack = heartbeat.Rack;
             server.CapacityBytes = heartbeat.CapacityBytes;
             server.UsedBytes = heartbeat.UsedBytes;
+            server.LastGap = server.LastSeen == 0 ? 0 : received - server.LastSeen;
             server.LastSeen = received;
             server.RecentPlacements = 0;
 
@@ -89,11 +97,26 @@ public sealed partial class MasterServer
                     continue;
                 }
 
-                RemoveLocation(report.Handle, from);
                 var recentlyBumped = _versionBumpedAt.TryGetValue(report.Handle, out var bumpedAt) && received - bumpedAt < bumpGrace;
-                // A replica being cloned reports version 0 until the copy is complete (and the clone marks the chunk as
-                // recently bumped when it ends, for heartbeats sent before that).
-                if (report.Version < version && !recentlyBumped && !settling && !_cloning.Contains(report.Handle))
+                if (report.Version < version && recentlyBumped)
+                {
+                    // The report may have left before the replica heard of the bump (or, for a clone, before the copy was
+                    // complete). Judged by a later heartbeat: dropping the location here would also drop a lease just granted.
+                    continue;
+                }
+
+                RemoveLocation(report.Handle, from);
+                if (report.Version + 1 == version && StateMachine.IsGrantPending(report.Handle, version))
+                {
+                    // One bump behind a version no lease was granted at (its master failed before telling the replicas, or
+                    // could not reach this one): no mutation has happened since, so the replica is current data and is raised
+                    // to the version rather than deleted.
+                    if (!settling)
+                    {
+                        RollForwardSet(report.Handle).Add(from);
+                    }
+                }
+                else if (report.Version < version && !settling && !_cloning.Contains(report.Handle))
                 {
                     // §4.5: the replica missed a version bump while it was down; it is stale and never handed out.
                     Log.StaleReplica(_logger, report.Handle, from, report.Version, version);
@@ -140,7 +163,18 @@ public sealed partial class MasterServer
             }
         }
 
-        return new HeartbeatReply { Delete = delete, Extended = extended, Revoked = revoked, LeaseDuration = _options.LeaseDuration };
+        return new HeartbeatReply { Delete = delete, Extended = extended, Revoked = revoked, LeaseDuration = _options.LeaseDuration, Epoch = epoch };
+    }
+
+    private HashSet<NodeId> RollForwardSet(ulong handle)
+    {
+        if (!_rollForward.TryGetValue(handle, out var set))
+        {
+            set = [];
+            _rollForward[handle] = set;
+        }
+
+        return set;
     }
 
     private void RemoveLocation(ulong handle, NodeId server)

@@ -8,7 +8,7 @@ public sealed partial class MasterServer
     /// <summary>One round of the leading master's background work: dead chunkservers, re-replication, garbage collection.</summary>
     private async Task MaintainAsync()
     {
-        if (Volatile.Read(ref _disposed) != 0 || !Node.Status.IsLeader || Settling || Interlocked.Exchange(ref _maintaining, 1) != 0)
+        if (Volatile.Read(ref _disposed) != 0 || !IsActing(out _) || Settling || Interlocked.Exchange(ref _maintaining, 1) != 0)
         {
             return;
         }
@@ -16,11 +16,13 @@ public sealed partial class MasterServer
         try
         {
             ForgetDeadChunkservers();
+            await RollForwardAsync();
             if (!StartReReplication())
             {
                 StartRebalancing();
             }
 
+            RemoveSurplusReplicas();
             await CollectGarbageAsync();
         }
         catch (Exception exception) when (exception is NotLeaderException or ProposalOutcomeUnknownException or ProposalRejectedException or ObjectDisposedException or RaftNodeFaultedException or StateMachineFaultedException or InvalidOperationException)
@@ -82,10 +84,11 @@ public sealed partial class MasterServer
         {
             if (replicas == 0)
             {
-                // Version 1 chunks were never written; the next write places them afresh.
+                // Version 1 chunks were never written; the next write places them afresh. Replicas one unused bump behind are
+                // raised by RollForwardAsync, so such a chunk is not lost either.
                 lock (_gate)
                 {
-                    if (chunk.Version > 1 && _reportedLost.Add(chunk.Handle))
+                    if (chunk.Version > 1 && !_rollForward.ContainsKey(chunk.Handle) && _reportedLost.Add(chunk.Handle))
                     {
                         Log.ChunkLost(_logger, chunk.Handle, chunk.Version);
                     }
@@ -231,6 +234,128 @@ public sealed partial class MasterServer
             }
         }
     }
+
+    /// <summary>
+    /// Raises replicas that are one version behind a bump no lease was granted at (see <see cref="ChunkRecord.GrantPending"/>)
+    /// to the current version, under the chunk's gate so no lease decision runs meanwhile.
+    /// </summary>
+    private async Task RollForwardAsync()
+    {
+        List<(ulong Handle, NodeId[] Servers)> work;
+        lock (_gate)
+        {
+            work = [.. _rollForward.Select(r => (r.Key, r.Value.ToArray())).OrderBy(r => r.Key)];
+            _rollForward.Clear();
+        }
+
+        foreach (var (handle, servers) in work)
+        {
+            var gate = ChunkGate(handle);
+            await gate.WaitAsync();
+            try
+            {
+                if (!StateMachine.TryGetChunk(handle, out var version, out _) || !StateMachine.IsGrantPending(handle, version))
+                {
+                    continue;
+                }
+
+                foreach (var server in servers)
+                {
+                    bool live;
+                    lock (_gate)
+                    {
+                        live = IsLive(server);
+                    }
+
+                    if (!live)
+                    {
+                        continue;
+                    }
+
+                    var answer = await CommandAsync(server, new ChunkCommand { Kind = ChunkCommandKind.SetVersion, Handle = handle, Version = version }, CancellationToken.None);
+                    if (answer.Code != GfsErrorCode.None)
+                    {
+                        continue;
+                    }
+
+                    lock (_gate)
+                    {
+                        LocationsOf(handle).Add(server);
+                        _lengths[handle] = Math.Max(_lengths.GetValueOrDefault(handle), answer.Length);
+                        _versionBumpedAt[handle] = _time.GetTimestamp();
+                    }
+
+                    Log.ReplicaRolledForward(_logger, handle, server, version);
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Chunks with more current replicas than the replication factor (a chunkserver came back after its chunks were
+    /// re-replicated) lose the surplus: from the fullest chunkservers first, but never a rack's only replica while another rack
+    /// holds two, and never below the factor. Chunks under a lease or being copied are left alone until that ends. The replica
+    /// leaves the locations now and is deleted by its server's next heartbeat.
+    /// </summary>
+    private void RemoveSurplusReplicas()
+    {
+        lock (_gate)
+        {
+            var now = _time.GetTimestamp();
+            foreach (var (handle, locations) in _locations.OrderBy(l => l.Key))
+            {
+                var live = locations.Where(IsLive).ToList();
+                if (live.Count <= _options.ReplicationFactor || _cloning.Contains(handle)
+                    || (_leases.TryGetValue(handle, out var lease) && lease.Expires > now)
+                    || (_versionBumpedAt.TryGetValue(handle, out var bumped) && _time.GetElapsedTime(bumped) < _options.ChunkserverRpcTimeout * 2))
+                {
+                    continue;
+                }
+
+                foreach (var surplus in ChooseSurplus(live, live.Count - _options.ReplicationFactor))
+                {
+                    locations.Remove(surplus);
+                    if (!_pendingDeletes.TryGetValue(surplus, out var pending))
+                    {
+                        pending = [];
+                        _pendingDeletes[surplus] = pending;
+                    }
+
+                    pending.Add(handle);
+                    Log.SurplusReplicaRemoved(_logger, handle, surplus, live.Count);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Which <paramref name="count"/> of <paramref name="holders"/> to remove: first from racks holding more than one replica
+    /// (so every rack keeps a copy as long as possible), the most utilised chunkserver first, ties by the higher id.
+    /// </summary>
+    private List<NodeId> ChooseSurplus(List<NodeId> holders, int count)
+    {
+        var remaining = holders.ToList();
+        var chosen = new List<NodeId>();
+        while (chosen.Count < count)
+        {
+            var perRack = remaining.GroupBy(RackOf).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+            var pick = remaining
+                .OrderBy(h => perRack[RackOf(h)] > 1 ? 0 : 1)
+                .ThenByDescending(h => Math.Round(_servers[h].Utilization, 4))
+                .ThenByDescending(h => h.Value)
+                .First();
+            chosen.Add(pick);
+            remaining.Remove(pick);
+        }
+
+        return chosen;
+    }
+
+    private string RackOf(NodeId server) => _servers.TryGetValue(server, out var state) ? state.Rack : "";
 
     /// <summary>§4.4: deleted files older than <see cref="MasterOptions.TrashDelay"/> are reclaimed; their chunks become orphans that heartbeats delete.</summary>
     private async Task CollectGarbageAsync()

@@ -1,3 +1,4 @@
+using Chubby;
 using Cluster.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -39,18 +40,19 @@ public sealed partial class MasterServer : IAsyncDisposable
     private readonly HashSet<ulong> _blocked = [];
     private readonly HashSet<ulong> _reportedLost = [];
     private readonly Dictionary<NodeId, HashSet<ulong>> _pendingDeletes = [];
+    private readonly Dictionary<ulong, HashSet<NodeId>> _rollForward = [];
     private ITimer? _maintenance;
     private long _leaderSince;
-    private bool _isLeader;
     private int _maintaining;
     private int _disposed;
 
-    private MasterServer(MasterOptions options, MasterStateMachine stateMachine, MessageBus bus, TimeProvider time, ILogger logger)
+    private MasterServer(MasterOptions options, MasterStateMachine stateMachine, MessageBus bus, TimeProvider time, MasterLock? masterLock, ILogger logger)
     {
         _options = options;
         StateMachine = stateMachine;
         _bus = bus;
         _time = time;
+        _masterLock = masterLock;
         _logger = logger;
     }
 
@@ -97,6 +99,10 @@ public sealed partial class MasterServer : IAsyncDisposable
     /// <param name="time">The clock.</param>
     /// <param name="random">The seeded random source for elections.</param>
     /// <param name="loggerFactory">Where to log; none by default.</param>
+    /// <param name="masterLock">
+    /// The Chubby lock the Raft leader must also hold before it acts as master (and whose file then names it); null to elect with
+    /// Raft alone. Every node of a group uses the same lock file, each through its own session.
+    /// </param>
     /// <param name="cancellationToken">Cancels the start.</param>
     public static async Task<MasterServer> StartAsync(
         MasterOptions? options,
@@ -107,6 +113,7 @@ public sealed partial class MasterServer : IAsyncDisposable
         TimeProvider time,
         RandomSource random,
         ILoggerFactory? loggerFactory = null,
+        MasterLock? masterLock = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(raftOptions);
@@ -115,16 +122,21 @@ public sealed partial class MasterServer : IAsyncDisposable
         options ??= new MasterOptions();
         options.Validate();
         loggerFactory ??= NullLoggerFactory.Instance;
-        var server = new MasterServer(options, new MasterStateMachine(options), bus, time, loggerFactory.CreateLogger<MasterServer>());
+        var server = new MasterServer(options, new MasterStateMachine(options), bus, time, masterLock, loggerFactory.CreateLogger<MasterServer>());
         server.Node = await RaftNode.StartAsync(raftOptions, server.StateMachine, log, snapshots, bus, time, random, loggerFactory, cancellationToken);
         server.Node.RoleChanged += server.OnRoleChanged;
         bus.OnRequest<MasterRequest, MasterResponse>(server.HandleRequestAsync);
         bus.OnRequest<ChunkserverHeartbeat, HeartbeatReply>(server.HandleHeartbeatAsync);
         server._maintenance = time.CreateTimer(_ => _ = server.MaintainAsync(), null, options.MaintenanceInterval, options.MaintenanceInterval);
+        server._leadershipTimer = time.CreateTimer(_ => _ = server.CheckLeadershipAsync(), null, options.LeadershipCheckInterval, options.LeadershipCheckInterval);
         return server;
     }
 
-    /// <summary>Stops maintenance and the Raft node.</summary>
+    /// <summary>
+    /// Stops maintenance and the Raft node. A node that holds the master lock empties the lock file and releases the lock
+    /// first (waiting at most <see cref="MasterOptions.ChunkserverRpcTimeout"/>), so the next master need not wait out a
+    /// lock-delay. The <see cref="MasterLock"/> stays the caller's.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -137,6 +149,31 @@ public sealed partial class MasterServer : IAsyncDisposable
             await _maintenance.DisposeAsync();
         }
 
+        if (_leadershipTimer is not null)
+        {
+            await _leadershipTimer.DisposeAsync();
+        }
+
+        if (_masterLock is not null && _heldLock is not null && Interlocked.Exchange(ref _checkingLeadership, 1) == 0)
+        {
+            using var timeout = new CancellationTokenSource(_options.ChunkserverRpcTimeout, _time);
+            try
+            {
+                await ReleaseMasterLockAsync(_masterLock, timeout.Token);
+            }
+            catch (Exception exception) when (exception is ChubbyException or OperationCanceledException or TimeoutException or ObjectDisposedException)
+            {
+                // The lock is released when the session expires.
+            }
+        }
+
+        // The lock file's handle is left to end with the session: closing it is a call to the cell that cannot be abandoned,
+        // and the cell may be the thing that is down.
+        if (_lockHandleSession is { } session)
+        {
+            session.EventRaised -= OnChubbyEvent;
+        }
+
         await Node.DisposeAsync();
     }
 
@@ -144,30 +181,20 @@ public sealed partial class MasterServer : IAsyncDisposable
 
     private void OnRoleChanged(object? sender, RaftRoleChangedEventArgs change)
     {
-        lock (_gate)
+        if (change.Role == RaftRole.Leader)
         {
-            var leads = change.Role == RaftRole.Leader;
-            if (leads && !_isLeader)
-            {
-                // Locations and leases are rebuilt from heartbeats; whatever this node knew from an earlier term may be stale.
-                _servers.Clear();
-                _locations.Clear();
-                _lengths.Clear();
-                _leases.Clear();
-                _versionBumpedAt.Clear();
-                _blocked.Clear();
-                _reportedLost.Clear();
-                _pendingDeletes.Clear();
-                Volatile.Write(ref _leaderSince, _time.GetTimestamp());
-                Log.MasterLeading(_logger, Node.Id, change.Term);
-            }
-            else if (!leads && _isLeader)
-            {
-                _leases.Clear();
-            }
-
-            _isLeader = leads;
+            Log.MasterLeading(_logger, Node.Id, change.Term);
         }
+        else
+        {
+            // A leader that lost its term stops at once; its locations and leases are rebuilt from heartbeats by whoever takes
+            // over (TakeOverAsync), never adopted.
+            Deactivate();
+        }
+
+        // Take over (or release the master lock) now rather than at the next periodic check. The check runs from the timer, not
+        // from this handler, which the Raft loop raises and which must not wait on the node.
+        _leadershipTimer?.Change(TimeSpan.Zero, _options.LeadershipCheckInterval);
     }
 
     private async ValueTask<MasterResponse> HandleRequestAsync(NodeId from, MasterRequest request, CancellationToken cancellationToken)
@@ -185,6 +212,8 @@ public sealed partial class MasterServer : IAsyncDisposable
                 MasterOperation.CreateDirectory => await ChangeNamespaceAsync(request, MasterOp.CreateDirectory, [], [request.Path], cancellationToken),
                 MasterOperation.Delete => await ChangeNamespaceAsync(request, MasterOp.Delete, [], [request.Path], cancellationToken),
                 MasterOperation.Rename => await ChangeNamespaceAsync(request, MasterOp.Rename, [], [request.Path, request.Target], cancellationToken),
+                MasterOperation.Undelete => await ChangeNamespaceAsync(request, MasterOp.Undelete, [], [request.Target.Length == 0 ? request.Path : request.Target], cancellationToken),
+                MasterOperation.ListTrash => await ListTrashAsync(cancellationToken),
                 MasterOperation.Snapshot => await SnapshotAsync(request, cancellationToken),
                 MasterOperation.List => await ListAsync(request, cancellationToken),
                 MasterOperation.Stat or MasterOperation.FindChunks => await FindChunksAsync(request, cancellationToken),
@@ -207,9 +236,20 @@ public sealed partial class MasterServer : IAsyncDisposable
     private MasterResponse? NotLeaderResponse()
     {
         var status = Node.Status;
-        return status.IsLeader
+        if (!status.IsLeader)
+        {
+            return new MasterResponse { Code = GfsErrorCode.NotLeader, Message = $"Master node {status.Id} is not the leader.", Leader = status.Leader.Value };
+        }
+
+        return IsActing(out _)
             ? null
-            : new MasterResponse { Code = GfsErrorCode.NotLeader, Message = $"Master node {status.Id} is not the leader.", Leader = status.Leader.Value };
+            : new MasterResponse
+            {
+                Code = GfsErrorCode.NotReady,
+                Message = _masterLock is null
+                    ? $"Master node {status.Id} leads the group and is taking over; retry shortly."
+                    : $"Master node {status.Id} leads the group but does not hold the master lock {_masterLock.Path} with a safe session yet; retry shortly.",
+            };
     }
 
     private async Task<MasterResponse> ChangeNamespaceAsync(MasterRequest request, MasterOp op, IReadOnlyList<string> readPaths, IReadOnlyList<string> writePaths, CancellationToken cancellationToken)
@@ -257,6 +297,12 @@ public sealed partial class MasterServer : IAsyncDisposable
         using var held = await _locks.AcquireAsync([request.Path], [], cancellationToken);
         var result = await QueryAsync(new MasterCommand { Op = MasterOp.List, Path = request.Path }, cancellationToken);
         return new MasterResponse { Code = result.Code, Message = result.Message, IsDirectory = result.IsDirectory, Names = result.Names };
+    }
+
+    private async Task<MasterResponse> ListTrashAsync(CancellationToken cancellationToken)
+    {
+        var result = await QueryAsync(new MasterCommand { Op = MasterOp.Trash }, cancellationToken);
+        return new MasterResponse { Code = result.Code, Message = result.Message, Names = result.Names };
     }
 
     private MasterResponse ReportBadReplica(MasterRequest request)

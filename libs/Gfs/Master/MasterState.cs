@@ -33,6 +33,14 @@ internal sealed class MasterState
     [Key(6)]
     public long LastRetryPurgeTicks { get; set; }
 
+    /// <summary>The epoch of the latest master to take over: grows by one with every take-over logged.</summary>
+    [Key(7)]
+    public ulong Epoch { get; set; }
+
+    /// <summary>The highest Chubby lock generation a master took over with (0 while the group elects with Raft alone).</summary>
+    [Key(8)]
+    public ulong LockGeneration { get; set; }
+
     public MasterResult Apply(MasterCommand command, long nowTicks, MasterStateOptions options)
     {
         if (command.ClientId != 0 && RetryCache.TryGetValue(command.ClientId, out var calls) && calls.TryGetValue(command.CallId, out var earlier))
@@ -51,6 +59,9 @@ internal sealed class MasterState
             MasterOp.BumpVersion => BumpVersion(command.Handle, command.Version),
             MasterOp.CopyOnWrite => CopyOnWrite(command.Path, command.ChunkIndex, command.Handle),
             MasterOp.ReclaimTrash => ReclaimTrash(command.BeforeTicks),
+            MasterOp.BeginEpoch => BeginEpoch(command.LockGeneration),
+            MasterOp.ConfirmLease => ConfirmLease(command.Handle, command.Version),
+            MasterOp.Undelete => Undelete(command.Path, command.Target.Length == 0 ? command.Path : command.Target),
             _ => MasterResult.Fail(GfsErrorCode.InvalidArgument, $"Operation {command.Op} is not a command."),
         };
 
@@ -67,6 +78,7 @@ internal sealed class MasterState
         MasterOp.Lookup => Lookup(query.Path),
         MasterOp.List => List(query.Path),
         MasterOp.Trash => new MasterResult { Names = [.. Trash.Values.Select(t => t.Path)], Count = Trash.Count },
+        MasterOp.Epoch => new MasterResult { Version = Epoch, Handle = LockGeneration },
         MasterOp.Chunks => SubtreeChunks(query.Path),
         _ => MasterResult.Fail(GfsErrorCode.InvalidArgument, $"Operation {query.Op} is not a query."),
     };
@@ -135,6 +147,7 @@ internal sealed class MasterState
                 trash.Files++;
             }
 
+            trash.Entries[subPath[path.Length..]] = subEntry;
             Namespace.Remove(subPath);
         }
 
@@ -243,7 +256,73 @@ internal sealed class MasterState
         }
 
         record.Version++;
+        record.GrantPending = true;
         return new MasterResult { Handle = handle, Version = record.Version };
+    }
+
+    /// <summary>Logged just before a lease is granted at <paramref name="version"/>: from now on a mutation may happen at it.</summary>
+    private MasterResult ConfirmLease(ulong handle, ulong version)
+    {
+        if (!Chunks.TryGetValue(handle, out var record))
+        {
+            return MasterResult.Fail(GfsErrorCode.ChunkNotFound, $"Chunk {handle} does not exist (its file was deleted).");
+        }
+
+        if (record.Version != version)
+        {
+            return new MasterResult { Code = GfsErrorCode.StaleVersion, Message = $"Chunk {handle} is at version {record.Version}, not {version}.", Handle = handle, Version = record.Version };
+        }
+
+        record.GrantPending = false;
+        return new MasterResult { Handle = handle, Version = version };
+    }
+
+    /// <summary>
+    /// A master takes over: the epoch grows, and with Chubby the lock generation it holds is recorded. A generation below one
+    /// already recorded belongs to a lock that has since passed to another master, so that take-over is refused.
+    /// </summary>
+    private MasterResult BeginEpoch(ulong lockGeneration)
+    {
+        if (lockGeneration != 0 && lockGeneration < LockGeneration)
+        {
+            return new MasterResult
+            {
+                Code = GfsErrorCode.StaleMaster,
+                Message = $"Lock generation {lockGeneration} is older than generation {LockGeneration}, which a later master took over with.",
+                Version = Epoch,
+            };
+        }
+
+        Epoch++;
+        LockGeneration = Math.Max(LockGeneration, lockGeneration);
+        return new MasterResult { Version = Epoch };
+    }
+
+    /// <summary>
+    /// §4.4: a deleted file or tree is renamed back from the trash (the latest deletion of <paramref name="path"/>) to
+    /// <paramref name="target"/>, with the chunks it had; the trash held a reference to each, so none was reclaimed.
+    /// </summary>
+    private MasterResult Undelete(string path, string target)
+    {
+        var found = Trash.LastOrDefault(t => t.Value.Path == path && t.Value.Entries.Count > 0);
+        if (found.Value is null)
+        {
+            return MasterResult.Fail(GfsErrorCode.NotFound, $"'{path}' is not in the trash (never deleted, already restored, or reclaimed).");
+        }
+
+        if (CheckNewPath(target) is { } problem)
+        {
+            return problem;
+        }
+
+        foreach (var (below, entry) in found.Value.Entries.OrderBy(e => e.Key.Length).ThenBy(e => e.Key, StringComparer.Ordinal))
+        {
+            Namespace[target + below] = entry;
+        }
+
+        Namespace[GfsPath.Parent(target)!].AddChild(GfsPath.Name(target));
+        Trash.Remove(found.Key);
+        return new MasterResult { Count = found.Value.Files };
     }
 
     private MasterResult CopyOnWrite(string path, int chunkIndex, ulong handle)

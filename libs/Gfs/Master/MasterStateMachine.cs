@@ -139,6 +139,39 @@ public sealed class MasterStateMachine : IStateMachine
         }
     }
 
+    /// <summary>Whether chunk <paramref name="handle"/> is at <paramref name="version"/> with its lease not granted yet (see <see cref="ChunkRecord.GrantPending"/>).</summary>
+    internal bool IsGrantPending(ulong handle, ulong version)
+    {
+        lock (_gate)
+        {
+            return _state.Chunks.TryGetValue(handle, out var record) && record.Version == version && record.GrantPending;
+        }
+    }
+
+    /// <summary>The epoch of the latest master take-over applied here (it grows by one with each; 0 before the first).</summary>
+    public ulong Epoch
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state.Epoch;
+            }
+        }
+    }
+
+    /// <summary>The Chubby lock generation of the latest take-over that held the lock, as applied here (0 without Chubby).</summary>
+    public ulong LockGeneration
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state.LockGeneration;
+            }
+        }
+    }
+
     /// <summary>Every chunk with its version, as applied here.</summary>
     internal List<ChunkVersion> AllChunks()
     {

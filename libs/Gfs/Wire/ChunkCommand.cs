@@ -29,4 +29,11 @@ public sealed record ChunkCommand
     /// <summary>For <see cref="ChunkCommandKind.GrantLease"/>: how long the lease lasts from when the master sent it.</summary>
     [Key(5)]
     public TimeSpan LeaseDuration { get; init; }
+
+    /// <summary>
+    /// The epoch of the master that sent it (logged through the master group's Raft log when the master took over). A
+    /// chunkserver refuses a command older than the newest epoch it has seen, so a deposed master cannot command it.
+    /// </summary>
+    [Key(6)]
+    public ulong Epoch { get; init; }
 }

@@ -26,6 +26,14 @@ public sealed record ChunkResponse
     [Key(4)]
     public long Length { get; init; }
 
+    /// <summary>
+    /// When the call failed because another chunkserver did not answer or failed the request (the next one of a push chain, or
+    /// a secondary the primary forwarded the mutation to): that chunkserver, so the client can name it to the master; 0 when
+    /// the failure was an answer (a refusal) or there was none.
+    /// </summary>
+    [Key(5)]
+    public ulong Unreachable { get; init; }
+
     /// <summary>A successful answer.</summary>
     public static ChunkResponse Ok { get; } = new();
 

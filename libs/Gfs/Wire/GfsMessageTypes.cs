@@ -1,4 +1,5 @@
 using Cluster.Core;
+using Chubby;
 using Raft.Core;
 
 namespace Gfs;
@@ -57,6 +58,9 @@ public static class GfsMessageTypes
             .Register<ReadChunkResponse>(ReadChunkResponseId);
     }
 
-    /// <summary>A new registry holding the Raft message types (the master group speaks Raft) and GFS's.</summary>
-    public static MessageTypeRegistry CreateRegistry() => Register(RaftMessageTypes.CreateRegistry());
+    /// <summary>
+    /// A new registry holding the Raft message types (the master group speaks Raft), Chubby's (masters elect themselves and
+    /// everyone finds the master through a Chubby lock when a <see cref="MasterLock"/> is used) and GFS's.
+    /// </summary>
+    public static MessageTypeRegistry CreateRegistry() => Register(ChubbyMessageTypes.Register(RaftMessageTypes.CreateRegistry()));
 }

@@ -6,7 +6,10 @@ namespace Gfs;
 [MessagePackObject]
 public sealed record HeartbeatReply
 {
-    /// <summary><see cref="GfsErrorCode.NotLeader"/> when this master node does not lead.</summary>
+    /// <summary>
+    /// <see cref="GfsErrorCode.NotLeader"/> when this master node does not lead; <see cref="GfsErrorCode.NotReady"/> while it is
+    /// taking over (or has lost its Chubby lock) and does not act as master.
+    /// </summary>
     [Key(0)]
     public GfsErrorCode Code { get; init; }
 
@@ -29,4 +32,8 @@ public sealed record HeartbeatReply
     /// <summary>Leases the master no longer recognises; the chunkserver must stop acting as primary for them.</summary>
     [Key(5)]
     public IReadOnlyList<ChunkVersion> Revoked { get; init; } = [];
+
+    /// <summary>The answering master's epoch; a chunkserver ignores the answer of a master older than the newest it has seen.</summary>
+    [Key(6)]
+    public ulong Epoch { get; init; }
 }

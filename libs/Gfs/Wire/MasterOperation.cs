@@ -35,4 +35,10 @@ public enum MasterOperation : byte
 
     /// <summary>Report a replica that failed a read (corrupt or stale).</summary>
     ReportBadReplica = 10,
+
+    /// <summary>Restore a deleted file or directory from the trash (to <see cref="MasterRequest.Target"/> when it is not empty).</summary>
+    Undelete = 11,
+
+    /// <summary>List the paths in the trash.</summary>
+    ListTrash = 12,
 }

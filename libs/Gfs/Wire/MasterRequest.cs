@@ -14,7 +14,7 @@ public sealed record MasterRequest
     [Key(1)]
     public string Path { get; init; } = "";
 
-    /// <summary>The destination of a rename or snapshot.</summary>
+    /// <summary>The destination of a rename, snapshot or undelete.</summary>
     [Key(2)]
     public string Target { get; init; } = "";
 
@@ -49,4 +49,16 @@ public sealed record MasterRequest
     /// <summary>The client's call number (unique per client).</summary>
     [Key(10)]
     public ulong CallId { get; init; }
+
+    /// <summary>
+    /// For <see cref="MasterOperation.ChunkForWrite"/> after a failed mutation: a replica of the client's lease (at
+    /// <see cref="UnreachableVersion"/>) that did not answer. The master then replaces the lease with one that leaves it out
+    /// instead of handing out the same lease until the chunkserver is counted dead.
+    /// </summary>
+    [Key(11)]
+    public ulong Unreachable { get; init; }
+
+    /// <summary>The chunk version of the lease under which <see cref="Unreachable"/> did not answer.</summary>
+    [Key(12)]
+    public ulong UnreachableVersion { get; init; }
 }

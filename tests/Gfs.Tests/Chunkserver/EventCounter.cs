@@ -2,12 +2,16 @@ using Microsoft.Extensions.Logging;
 
 namespace Gfs.Tests.Chunkserver;
 
-/// <summary>A logger factory that formats every message (so the templates are exercised) and counts them by event id.</summary>
+/// <summary>A logger factory that formats every message (so the templates are exercised), counts them by event id and keeps their order.</summary>
 internal sealed class EventCounter : ILoggerFactory, ILogger
 {
     private readonly Dictionary<int, int> _counts = [];
+    private readonly List<int> _sequence = [];
 
     public int this[int eventId] => _counts.GetValueOrDefault(eventId);
+
+    /// <summary>Every event id in the order logged.</summary>
+    public IReadOnlyList<int> Sequence => _sequence;
 
     public string? LastMessage { get; private set; }
 
@@ -30,5 +34,6 @@ internal sealed class EventCounter : ILoggerFactory, ILogger
     {
         LastMessage = formatter(state, exception);
         _counts[eventId.Id] = this[eventId.Id] + 1;
+        _sequence.Add(eventId.Id);
     }
 }

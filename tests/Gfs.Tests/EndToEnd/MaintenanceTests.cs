@@ -56,6 +56,69 @@ public sealed class MaintenanceTests
     }
 
     [Test]
+    public void A_chunkserver_back_after_re_replication_leaves_surplus_replicas_that_are_removed_down_to_three_across_racks()
+    {
+        Seeds.Run(4, seed =>
+        {
+            var cluster = new GfsSimCluster(seed, chunkservers: 5);
+            cluster.WaitForMaster();
+            var data = Pattern(seed: (int)seed, length: (int)(GfsSimCluster.ChunkSize * 4) + 5_000);
+            cluster.Run(async () =>
+            {
+                await cluster.Client.CreateFileAsync("/s");
+                await cluster.Client.WriteAsync("/s", 0, data);
+            });
+            var chunks = cluster.Leader()!.StateMachine.LookupForTests("/s");
+            var away = cluster.ChunkserverNodes.OrderByDescending(n => cluster.Chunkserver(n)!.Store.List().Count).ThenBy(n => n.Value).First();
+            var held = cluster.Chunkserver(away)!.Store.List().Select(c => c.Handle).ToHashSet();
+
+            cluster.CrashChunkserver(away);
+            var restored = cluster.Simulator.RunUntil(() => chunks.All(c => Current(cluster, c).Count == 3), TimeSpan.FromSeconds(30));
+            Assert.That(restored, Is.True, $"seed {seed}: re-replication restored three copies without {away}");
+
+            // It comes back with its replicas, still current (nothing was written meanwhile): some chunks now have four.
+            cluster.RestartNode(away);
+            var surplus = cluster.Simulator.RunUntil(() => chunks.Any(c => Current(cluster, c).Count > 3), TimeSpan.FromSeconds(5));
+            Assert.That(surplus, Is.True, $"seed {seed}: the returning chunkserver's replicas count again");
+            var trimmed = cluster.Simulator.RunUntil(
+                () =>
+                {
+                    foreach (var chunk in chunks)
+                    {
+                        Assert.That(Current(cluster, chunk), Has.Count.GreaterThanOrEqualTo(3), $"seed {seed}: chunk {chunk.Handle} never drops below the replication factor");
+                    }
+
+                    return chunks.All(c => Current(cluster, c).Count == 3);
+                },
+                TimeSpan.FromSeconds(20));
+            Assert.That(trimmed, Is.True, $"seed {seed}: every chunk is back to exactly three replicas: " + string.Join(", ", chunks.Select(c => Current(cluster, c).Count)));
+            Assert.That(held.Count, Is.GreaterThan(0));
+            foreach (var chunk in chunks)
+            {
+                var racks = Current(cluster, chunk).Select(n => n.Value % 2).Distinct().Count();
+                Assert.That(racks, Is.EqualTo(2), $"seed {seed}: chunk {chunk.Handle} keeps replicas on both racks");
+            }
+
+            cluster.Simulator.RunFor(TimeSpan.FromSeconds(2));
+            Assert.That(chunks.Select(c => Current(cluster, c).Count), Is.All.EqualTo(3), $"seed {seed}: and stays there");
+            AssertReplicasIdentical(cluster, "/s", data);
+
+            // The file is still written and read through the trimmed replica sets.
+            var patch = Pattern(seed: 99, length: 40_000);
+            patch.CopyTo(data, 100_000);
+            cluster.Run(() => cluster.Client.WriteAsync("/s", 100_000, patch));
+            var read = cluster.Run(async () =>
+            {
+                cluster.Client.InvalidateCache();
+                var buffer = new byte[data.Length];
+                await cluster.Client.ReadAsync("/s", 0, buffer);
+                return buffer;
+            });
+            Assert.That(read, Is.EqualTo(data), $"seed {seed}: the file reads back whole");
+        });
+    }
+
+    [Test]
     public void Scrubbing_finds_corruption_in_a_chunk_nobody_reads_and_the_master_replaces_it()
     {
         var cluster = new GfsSimCluster(seed: 42);
@@ -138,5 +201,12 @@ public sealed class MaintenanceTests
         });
         Assert.That(read, Is.EqualTo(data), "the file is unchanged");
         Assert.That(cluster.Chunkserver(server)!.Store.TryGetInfo(chunk.Handle, out var info) ? info.Version : 0, Is.EqualTo(chunk.Version), "a command from a non-master did not change the version");
+    }
+
+    /// <summary>The running chunkservers holding the chunk at its current version (as the leading master knows it).</summary>
+    private static List<NodeId> Current(GfsSimCluster cluster, ChunkVersion chunk)
+    {
+        var version = cluster.Leader()?.StateMachine.LookupForTests("/s").FirstOrDefault(c => c.Handle == chunk.Handle).Version ?? chunk.Version;
+        return [.. cluster.Replicas(chunk.Handle).Where(r => r.Info.Version == version && !r.Info.IsCorrupt).Select(r => r.Server)];
     }
 }

@@ -84,6 +84,68 @@ public sealed class NamespaceTests
     }
 
     [Test]
+    public void A_deleted_tree_is_undeleted_from_the_trash_with_its_contents_until_it_is_reclaimed()
+    {
+        var master = new MasterOptions
+        {
+            ChunkSize = GfsSimCluster.FastMaster.ChunkSize,
+            LeaseDuration = GfsSimCluster.FastMaster.LeaseDuration,
+            ChunkserverTimeout = GfsSimCluster.FastMaster.ChunkserverTimeout,
+            MaintenanceInterval = GfsSimCluster.FastMaster.MaintenanceInterval,
+            SettleTime = GfsSimCluster.FastMaster.SettleTime,
+            ChunkserverRpcTimeout = GfsSimCluster.FastMaster.ChunkserverRpcTimeout,
+            TrashDelay = TimeSpan.FromSeconds(30),
+        };
+        var cluster = new GfsSimCluster(seed: 39, master: master);
+        cluster.WaitForMaster();
+        var files = Enumerable.Range(0, 3).Select(i => Pattern(100 + i, 90_000 + (i * 70_000))).ToList();
+        cluster.Run(async () =>
+        {
+            await cluster.Client.CreateDirectoryAsync("/job/out");
+            for (var i = 0; i < files.Count; i++)
+            {
+                await cluster.Client.CreateFileAsync($"/job/out/part-{i}");
+                await cluster.Client.WriteAsync($"/job/out/part-{i}", 0, files[i]);
+            }
+
+            await cluster.Client.DeleteAsync("/job", recursive: true);
+        });
+        Assert.That(cluster.Run(() => cluster.Client.ListAsync("/")), Is.Empty, "deleted: gone from the namespace");
+        Assert.That(cluster.Run(() => cluster.Client.ListTrashAsync()), Is.EqualTo(new[] { "/job" }), "and in the trash");
+
+        // Well past a maintenance round or two, but within the trash delay: nothing reclaimed, and the tree comes back whole.
+        cluster.Simulator.RunFor(TimeSpan.FromSeconds(5));
+        cluster.Run(() => cluster.Client.UndeleteAsync("/job"));
+        Assert.That(cluster.Run(() => cluster.Client.ListAsync("/job/out")), Is.EqualTo(new[] { "part-0", "part-1", "part-2" }));
+        Assert.That(cluster.Run(() => cluster.Client.ListTrashAsync()), Is.Empty, "the trash entry was renamed back");
+        for (var i = 0; i < files.Count; i++)
+        {
+            Assert.That(ReadAll(cluster, $"/job/out/part-{i}", files[i].Length), Is.EqualTo(files[i]), $"part-{i} kept its contents");
+        }
+
+        // Restored files are live files: written again, deleted again, and restored under another name.
+        var patch = Pattern(7, 10_000);
+        patch.CopyTo(files[0], 0);
+        cluster.Run(async () =>
+        {
+            await cluster.Client.WriteAsync("/job/out/part-0", 0, patch);
+            await cluster.Client.DeleteAsync("/job/out/part-0");
+            await cluster.Client.CreateFileAsync("/job/out/part-0");
+        });
+        Assert.That(Code(cluster, () => cluster.Client.UndeleteAsync("/job/out/part-0")), Is.EqualTo(GfsErrorCode.AlreadyExists), "the name is taken again");
+        cluster.Run(() => cluster.Client.UndeleteAsync("/job/out/part-0", "/job/out/part-0.old"));
+        Assert.That(ReadAll(cluster, "/job/out/part-0.old", files[0].Length), Is.EqualTo(files[0]), "restored under another name, with the write");
+        Assert.That(Code(cluster, () => cluster.Client.UndeleteAsync("/job/out/part-0")), Is.EqualTo(GfsErrorCode.NotFound), "nothing of that name is left in the trash");
+        Assert.That(Code(cluster, () => cluster.Client.UndeleteAsync("/never")), Is.EqualTo(GfsErrorCode.NotFound));
+
+        // Once reclaimed, a deletion is final.
+        cluster.Run(() => cluster.Client.DeleteAsync("/job/out/part-1"));
+        cluster.Simulator.RunFor(master.TrashDelay + TimeSpan.FromSeconds(2));
+        Assert.That(Code(cluster, () => cluster.Client.UndeleteAsync("/job/out/part-1")), Is.EqualTo(GfsErrorCode.NotFound), "reclaimed after the trash delay");
+        Assert.That(ReadAll(cluster, "/job/out/part-2", files[2].Length), Is.EqualTo(files[2]), "the undeleted files' chunks were not reclaimed with it");
+    }
+
+    [Test]
     public void Rename_moves_a_tree_and_list_and_stat_describe_it()
     {
         var cluster = new GfsSimCluster(seed: 33);
@@ -225,4 +287,14 @@ public sealed class NamespaceTests
             return e.Code;
         }
     }
+
+    private static GfsErrorCode Code(GfsSimCluster cluster, Func<Task> call) => cluster.Run(() => Code(call));
+
+    private static byte[] ReadAll(GfsSimCluster cluster, string path, int length) => cluster.Run(async () =>
+    {
+        cluster.Client.InvalidateCache();
+        var buffer = new byte[length + 1];
+        var n = await cluster.Client.ReadAsync(path, 0, buffer);
+        return buffer[..n];
+    });
 }

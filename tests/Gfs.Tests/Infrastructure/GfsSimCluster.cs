@@ -1,29 +1,45 @@
+using Chubby;
 using Cluster.Core;
 using Cluster.Simulation;
+using Microsoft.Extensions.Logging;
 using Raft.Core;
 
 namespace Gfs.Tests.Infrastructure;
 
 /// <summary>
 /// A whole GFS in the simulator: a master group of three Raft nodes (logs in memory that survives crashes), chunkservers on
-/// simulated disks spread over two racks, and client nodes, with every timeout shrunk so failures play out in seconds.
+/// simulated disks spread over two racks, and client nodes, with every timeout shrunk so failures play out in seconds. With
+/// <c>chubby</c>, a Chubby cell of three replicas runs in the same simulation: masters elect themselves with its lock, and
+/// chunkservers and clients find the master through its lock file only (clients are not even told the master nodes).
 /// </summary>
 public sealed class GfsSimCluster
 {
     public const long ChunkSize = 128 * 1024;
 
+    /// <summary>The master lock file of the simulated cell.</summary>
+    public static readonly string LockPath = MasterLock.PathFor(ChubbyServerOptions.DefaultCellName, "sim");
+
     private readonly Dictionary<NodeId, MasterSlot> _masters = [];
     private readonly Dictionary<NodeId, ChunkServer?> _chunkservers = [];
     private readonly Dictionary<NodeId, GfsClient> _clients = [];
     private readonly Dictionary<NodeId, MessageBus> _clientBuses = [];
+    private readonly Dictionary<NodeId, MasterLock> _masterLocks = [];
+    private readonly Dictionary<NodeId, ChubbySlot> _chubby = [];
 
-    public GfsSimCluster(ulong seed, int chunkservers = 5, int clients = 1, MasterOptions? master = null, long capacityBytes = 64L * 1024 * 1024)
+    public GfsSimCluster(ulong seed, int chunkservers = 5, int clients = 1, MasterOptions? master = null, long capacityBytes = 64L * 1024 * 1024, bool chubby = false, ILoggerFactory? logs = null, GfsClientOptions? client = null)
     {
-        Simulator = new Simulator(seed, new SimulatorOptions { Network = new NetworkOptions { Registry = GfsMessageTypes.CreateRegistry() } });
+        var clientOptions = client ?? FastClient;
+        Simulator = new Simulator(seed, new SimulatorOptions { Network = new NetworkOptions { Registry = GfsMessageTypes.CreateRegistry() }, LoggerFactory = logs });
         MasterOptions = master ?? FastMaster;
         MasterNodes = [new(1), new(2), new(3)];
         ChunkserverNodes = [.. Enumerable.Range(11, chunkservers).Select(i => new NodeId((ulong)i))];
         ClientNodes = [.. Enumerable.Range(100, clients).Select(i => new NodeId((ulong)i))];
+        ChubbyNodes = chubby ? [new(201), new(202), new(203)] : [];
+        foreach (var id in ChubbyNodes)
+        {
+            AddChubbyReplica(id);
+        }
+
         foreach (var id in MasterNodes)
         {
             AddMaster(id);
@@ -40,10 +56,34 @@ public sealed class GfsSimCluster
             {
                 var bus = env.CreateMessageBus();
                 _clientBuses[id] = bus;
-                _clients[id] = new GfsClient(bus, MasterNodes, env.Time, env.Random, FastClient);
+                _clients[id] = UsesChubby
+                    ? new GfsClient(bus, NewMasterLock(id, bus, env), env.Time, env.Random, clientOptions)
+                    : new GfsClient(bus, MasterNodes, env.Time, env.Random, clientOptions);
             });
         }
     }
+
+    /// <summary>Shortened Chubby timings: 3 s session leases, 6 s grace; the master lock asks for a 1 s lock-delay.</summary>
+    public static ChubbyServerOptions FastChubby { get; } = new()
+    {
+        Lease = TimeSpan.FromSeconds(3),
+        KeepAliveReplyMargin = TimeSpan.FromMilliseconds(500),
+        SweepInterval = TimeSpan.FromMilliseconds(50),
+        DefaultLockDelay = TimeSpan.FromSeconds(2),
+        MaxLockDelay = TimeSpan.FromSeconds(5),
+        MaxLockWait = TimeSpan.FromMilliseconds(500),
+    };
+
+    public static ChubbyClientOptions FastChubbyClient { get; } = new()
+    {
+        GracePeriod = TimeSpan.FromSeconds(6),
+        RequestTimeout = TimeSpan.FromMilliseconds(500),
+        RetryDelay = TimeSpan.FromMilliseconds(50),
+        LeaseCheckInterval = TimeSpan.FromMilliseconds(50),
+        AcquireWait = TimeSpan.FromMilliseconds(400),
+    };
+
+    public static TimeSpan MasterLockDelay { get; } = TimeSpan.FromSeconds(1);
 
     public static MasterOptions FastMaster { get; } = new()
     {
@@ -74,6 +114,15 @@ public sealed class GfsSimCluster
 
     public IReadOnlyList<NodeId> ClientNodes { get; }
 
+    public IReadOnlyList<NodeId> ChubbyNodes { get; }
+
+    public bool UsesChubby => ChubbyNodes.Count > 0;
+
+    /// <summary>The master lock of a running node (master, chunkserver or client) with that node's Chubby session.</summary>
+    public MasterLock MasterLockOf(NodeId node) => _masterLocks[node];
+
+    public ChubbyServer? ChubbyReplica(NodeId id) => _chubby[id].Server is { } server && Simulator.GetNode(id).IsUp ? server : null;
+
     public GfsClient Client => _clients[ClientNodes[0]];
 
     public GfsClient ClientOn(NodeId node) => _clients[node];
@@ -86,8 +135,10 @@ public sealed class GfsSimCluster
     public IEnumerable<MasterServer> RunningMasters =>
         _masters.Where(p => p.Value.Server is not null && Simulator.GetNode(p.Key).IsUp).Select(p => p.Value.Server!);
 
+    /// <summary>The master node acting as master, or else the Raft leader of the highest term (any of them has the replicated state).</summary>
     public MasterServer? Leader() =>
-        RunningMasters.Where(s => s.Node.Status.IsLeader).OrderByDescending(s => s.Node.Status.Term).FirstOrDefault();
+        RunningMasters.Where(s => s.IsMaster).OrderByDescending(s => s.Node.Status.Term).FirstOrDefault()
+        ?? RunningMasters.Where(s => s.Node.Status.IsLeader).OrderByDescending(s => s.Node.Status.Term).FirstOrDefault();
 
     public T Run<T>(Func<Task<T>> body, TimeSpan? timeout = null) => Simulator.Run(body, timeout ?? TimeSpan.FromSeconds(120));
 
@@ -97,8 +148,8 @@ public sealed class GfsSimCluster
     public void WaitForMaster(TimeSpan? timeout = null)
     {
         var ok = Simulator.RunUntil(
-            () => Leader() is { } leader && ChunkserverNodes.Where(n => Simulator.GetNode(n).IsUp).All(leader.LiveChunkservers.Contains),
-            timeout ?? TimeSpan.FromSeconds(10));
+            () => Leader() is { IsMaster: true } leader && ChunkserverNodes.Where(n => Simulator.GetNode(n).IsUp).All(leader.LiveChunkservers.Contains),
+            timeout ?? TimeSpan.FromSeconds(UsesChubby ? 20 : 10));
         Assert.That(ok, Is.True, "a leading master that knows every running chunkserver");
         Simulator.RunFor(MasterOptions.SettleTime);
     }
@@ -144,18 +195,29 @@ public sealed class GfsSimCluster
         });
     }
 
-    private void AddMaster(NodeId id)
+    private MasterLock NewMasterLock(NodeId node, MessageBus bus, NodeEnvironment env)
     {
-        var slot = new MasterSlot();
-        _masters[id] = slot;
+        var masterLock = new MasterLock(
+            LockPath,
+            cancellationToken => ChubbyClient.ConnectAsync(bus, ChubbyNodes, env.Time, FastChubbyClient, env.LoggerFactory, cancellationToken),
+            MasterLockDelay);
+        _masterLocks[node] = masterLock;
+        return masterLock;
+    }
+
+    private void AddChubbyReplica(NodeId id)
+    {
+        var slot = new ChubbySlot();
+        _chubby[id] = slot;
         Simulator.AddNode(id, async env =>
         {
-            slot.Server = await MasterServer.StartAsync(
-                MasterOptions,
+            slot.Server = null;
+            slot.Server = await ChubbyServer.StartAsync(
+                FastChubby,
                 new RaftNodeOptions
                 {
                     NodeId = id,
-                    InitialMembers = MasterNodes,
+                    InitialMembers = ChubbyNodes,
                     TickInterval = TimeSpan.FromMilliseconds(50),
                     Raft = new RaftOptions { ElectionTimeoutTicks = 10, HeartbeatIntervalTicks = 2 },
                 },
@@ -168,6 +230,32 @@ public sealed class GfsSimCluster
         });
     }
 
+    private void AddMaster(NodeId id)
+    {
+        var slot = new MasterSlot();
+        _masters[id] = slot;
+        Simulator.AddNode(id, async env =>
+        {
+            var bus = env.CreateMessageBus();
+            slot.Server = await MasterServer.StartAsync(
+                MasterOptions,
+                new RaftNodeOptions
+                {
+                    NodeId = id,
+                    InitialMembers = MasterNodes,
+                    TickInterval = TimeSpan.FromMilliseconds(50),
+                    Raft = new RaftOptions { ElectionTimeoutTicks = 10, HeartbeatIntervalTicks = 2 },
+                },
+                slot.Log,
+                slot.Snapshots,
+                bus,
+                env.Time,
+                env.Random,
+                env.LoggerFactory,
+                UsesChubby ? NewMasterLock(id, bus, env) : null);
+        });
+    }
+
     private void AddChunkserver(NodeId id, long capacityBytes)
     {
         _chunkservers[id] = null;
@@ -175,6 +263,7 @@ public sealed class GfsSimCluster
         Simulator.AddNode(id, async env =>
         {
             var store = await ChunkStore.OpenAsync(env.Storage, new ChunkStoreOptions { ChunkSizeBytes = ChunkSize }, env.LoggerFactory);
+            var bus = env.CreateMessageBus();
             _chunkservers[id] = ChunkServer.Start(
                 new ChunkServerOptions
                 {
@@ -187,10 +276,20 @@ public sealed class GfsSimCluster
                     ReadPieceBytes = 32 * 1024,
                 },
                 store,
-                env.CreateMessageBus(),
+                bus,
                 env.Time,
-                env.LoggerFactory);
+                env.LoggerFactory,
+                UsesChubby ? NewMasterLock(id, bus, env) : null);
         });
+    }
+
+    private sealed class ChubbySlot
+    {
+        public MemoryRaftLog Log { get; } = new();
+
+        public MemorySnapshotStore Snapshots { get; } = new();
+
+        public ChubbyServer? Server { get; set; }
     }
 
     private sealed class MasterSlot
