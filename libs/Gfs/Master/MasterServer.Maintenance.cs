@@ -151,7 +151,7 @@ public sealed partial class MasterServer
             foreach (var handle in candidates)
             {
                 var holders = _locations[handle];
-                var target = live.Where(s => !holders.Contains(s.Id) && s.Utilization < mean).OrderBy(s => s.Utilization).ThenBy(s => s.Id.Value).FirstOrDefault();
+                var target = live.Where(s => !holders.Contains(s.Id) && !IsDeletePending(s.Id, handle) && s.Utilization < mean).OrderBy(s => s.Utilization).ThenBy(s => s.Id.Value).FirstOrDefault();
                 if (target is null || !StateMachine.TryGetChunk(handle, out var version, out _))
                 {
                     continue;
@@ -182,7 +182,12 @@ public sealed partial class MasterServer
                 }
 
                 var sources = ReplicasOf(chunk.Handle);
-                var targets = target is { } chosen ? (sources.Contains(chosen) ? [] : [chosen]) : ChooseServers(1, sources);
+
+                // A server whose replica was just given up (surplus or moved) still holds it until its next heartbeat deletes it:
+                // a copy there would succeed at once and then vanish, so it is no target.
+                var targets = target is { } chosen
+                    ? (sources.Contains(chosen) || IsDeletePending(chosen, chunk.Handle) ? [] : [chosen])
+                    : ChooseServers(1, [.. sources, .. ServersDeleting(chunk.Handle)]);
                 if (sources.Count == 0 || targets.Count == 0)
                 {
                     return;
@@ -308,8 +313,10 @@ public sealed partial class MasterServer
             var now = _time.GetTimestamp();
             foreach (var (handle, locations) in _locations.OrderBy(l => l.Key))
             {
+                // A holder that has missed heartbeats may be dying: removing a healthy replica while keeping it could leave the
+                // chunk below the factor, so a chunk with a silent holder waits until that server answers or is counted dead.
                 var live = locations.Where(IsLive).ToList();
-                if (live.Count <= _options.ReplicationFactor || _cloning.Contains(handle)
+                if (live.Count <= _options.ReplicationFactor || live.Exists(IsSilent) || _cloning.Contains(handle)
                     || (_leases.TryGetValue(handle, out var lease) && lease.Expires > now)
                     || (_versionBumpedAt.TryGetValue(handle, out var bumped) && _time.GetElapsedTime(bumped) < _options.ChunkserverRpcTimeout * 2))
                 {
@@ -353,6 +360,22 @@ public sealed partial class MasterServer
         }
 
         return chosen;
+    }
+
+    private bool IsDeletePending(NodeId server, ulong handle)
+    {
+        lock (_gate)
+        {
+            return _pendingDeletes.TryGetValue(server, out var pending) && pending.Contains(handle);
+        }
+    }
+
+    private List<NodeId> ServersDeleting(ulong handle)
+    {
+        lock (_gate)
+        {
+            return [.. _pendingDeletes.Where(p => p.Value.Contains(handle)).Select(p => p.Key)];
+        }
     }
 
     private string RackOf(NodeId server) => _servers.TryGetValue(server, out var state) ? state.Rack : "";
