@@ -3,7 +3,10 @@ using MicroSvg.Geometry;
 
 namespace MicroSvg.Tests.Geometry;
 
-/// <summary>The number reader agrees bit for bit with the runtime's parser; the writer is shortest and round-trips.</summary>
+/// <summary>
+/// The number reader agrees bit for bit with the runtime's parser; the writer is shortest and round-trips;
+/// the single-precision values are those a renderer reads.
+/// </summary>
 [TestFixture]
 public sealed class SvgNumberTests
 {
@@ -79,6 +82,61 @@ public sealed class SvgNumberTests
             var text = SvgNumber.FormatScaled(scaled, decimals);
             var expected = (decimal)scaled / (decimal)Math.Pow(10, decimals);
             Assert.That(decimal.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture), Is.EqualTo(expected), text);
+        }
+    }
+
+    [Test]
+    public void Single_precision_values_agree_with_float_parse()
+    {
+        var random = new Random(7);
+        for (var i = 0; i < 200_000; i++)
+        {
+            var text = RandomNumberText(random);
+            var pos = 0;
+            Assert.That(SvgNumber.TryRead(text, ref pos, out var value), Is.True, text);
+            var expected = float.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+            if (BitConverter.SingleToInt32Bits(SvgNumber.ToSingle(value, text)) != BitConverter.SingleToInt32Bits(expected))
+            {
+                Assert.Fail($"{text}: {SvgNumber.ToSingle(value, text):R}, expected {expected:R}");
+            }
+
+            var decimals = random.Next(0, 13);
+            var scaled = random.NextInt64(-9_000_000_000_000_000, 9_000_000_000_000_000) >> random.Next(0, 60);
+            var written = float.Parse(SvgNumber.FormatScaled(scaled, decimals), NumberStyles.Float, CultureInfo.InvariantCulture);
+            Assert.That(BitConverter.SingleToInt32Bits(SvgNumber.ToSingle(scaled, decimals)), Is.EqualTo(BitConverter.SingleToInt32Bits(written)), $"{scaled}e-{decimals}");
+        }
+    }
+
+    [TestCase(1234567.5f)]
+    [TestCase(1234568.5f)]
+    [TestCase(128.12988f)]
+    [TestCase(-97.762695f)]
+    [TestCase(1e-30f)]
+    [TestCase(3.4e38f)]
+    [TestCase(0.1f)]
+    public void Rendered_values_are_the_seven_digit_text_round_trip(float value) =>
+        Assert.That(SvgNumber.ToRendered(value), Is.EqualTo(float.Parse(value.ToString("G7", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)));
+
+    [Test]
+    public void Rendered_values_of_random_floats_are_the_seven_digit_text_round_trip()
+    {
+        var random = new Random(11);
+        for (var i = 0; i < 300_000; i++)
+        {
+            // Mostly drawing-sized coordinates with every bit pattern, sometimes any finite float.
+            var value = random.Next(4) == 0
+                ? BitConverter.Int32BitsToSingle(random.Next(int.MinValue, int.MaxValue))
+                : (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-3, 6)));
+            if (!float.IsFinite(value))
+            {
+                continue;
+            }
+
+            var expected = float.Parse(value.ToString("G7", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
+            if (BitConverter.SingleToInt32Bits(SvgNumber.ToRendered(value)) != BitConverter.SingleToInt32Bits(expected))
+            {
+                Assert.Fail($"{value:R}: {SvgNumber.ToRendered(value):R}, expected {expected:R}");
+            }
         }
     }
 
