@@ -41,6 +41,7 @@ public static class SvgMinifier
         new ConvertTransformsPass(),
         new ConvertShapesToPathPass(),
         new ApplyTransformsPass(),
+        new MergeFillAndStrokePass(),
         new MergePathsPass(),
         new ConvertPathDataPass(),
         new RemoveEmptyAttributesPass(),

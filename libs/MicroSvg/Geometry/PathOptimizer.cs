@@ -320,7 +320,7 @@ internal static class PathOptimizer
             current = s;
         }
 
-        if (fillOnly && noMarkers)
+        if (fillOnly && noMarkers && !IsClosedPolygon(output))
         {
             CloseImplicitly(output, start);
         }
@@ -375,6 +375,29 @@ internal static class PathOptimizer
     /// <summary>Returns whether a point equals the end point of <paramref name="other"/>, rounded and as rendered.</summary>
     private static bool SamePoint(long x, long y, float renderedX, float renderedY, in Segment other) =>
         x == other.X && y == other.Y && renderedX == other.TX && renderedY == other.TY;
+
+    /// <summary>
+    /// Returns whether the path is one closed polygon (moveto, linetos, closepath). Svg.Skia builds
+    /// such a path as a polygon and may transform its points itself instead of leaving that to Skia,
+    /// so its closepath stays even where a fill would imply it.
+    /// </summary>
+    private static bool IsClosedPolygon(List<Segment> output)
+    {
+        if (output.Count < 4 || output[0].C != 'M' || output[^1].C != 'Z')
+        {
+            return false;
+        }
+
+        for (var i = 1; i < output.Count - 1; i++)
+        {
+            if (output[i].C != 'L')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>Removes the closepath and lines back to the start that end a filled subpath.</summary>
     private static void CloseImplicitly(List<Segment> output, in Segment start)
