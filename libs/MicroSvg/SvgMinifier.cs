@@ -43,6 +43,7 @@ public static class SvgMinifier
         new ApplyTransformsPass(),
         new MergeFillAndStrokePass(),
         new MergePathsPass(),
+        new GroupSharedAttributesPass(),
         new ConvertPathDataPass(),
         new RemoveEmptyAttributesPass(),
         new RemoveEmptyContainersPass(),
