@@ -50,7 +50,7 @@ internal static class PathOptimizer
             }
 
             Simplify(work.Rounded, work.Simplified, allowances);
-            MarkStrict(work.Simplified);
+            MarkStrict(work.Simplified, (allowances & Allowances.FillOnly) == 0);
             return Write(work.Simplified, work.Writer, decimals, (allowances & Allowances.FillOnly) != 0);
         }
         finally
@@ -332,13 +332,15 @@ internal static class PathOptimizer
     }
 
     /// <summary>
-    /// Marks the segments whose floats rasterizers are sensitive to: every segment of a path with one
-    /// contour (a convex outline is drawn by a different algorithm), movetos, ends that return to the
+    /// Marks the segments whose floats rasterizers are sensitive to: every segment of a stroked path
+    /// (a stroker decides joins, miter limits and tangents at nearly straight or degenerate corners),
+    /// every segment of a path with one contour that may be convex (a convex outline is drawn by a
+    /// different algorithm), movetos, ends that return to the
     /// subpath start, and arcs and the points they start from (a half-circle arc is ill-conditioned).
     /// A marked segment whose original floats were computed from the previous segment's (relative data,
     /// shorthand reflections, H and V) marks that one too, so that its own original form stays exact.
     /// </summary>
-    private static void MarkStrict(List<Segment> segments)
+    private static void MarkStrict(List<Segment> segments, bool mayStroke)
     {
         var contours = 0;
         foreach (var s in segments)
@@ -356,8 +358,18 @@ internal static class PathOptimizer
             }
 
             var next = i + 1 < segments.Count ? segments[i + 1].C : '\0';
-            s.Strict = contours <= 1 || s.C is 'M' or 'A' || next == 'A' || (s.X == start.X && s.Y == start.Y);
+            s.Strict = s.C is 'M' or 'A' || next == 'A' || (s.X == start.X && s.Y == start.Y);
             segments[i] = s;
+        }
+
+        if (mayStroke || (contours <= 1 && !IsClearlyConcave(segments)))
+        {
+            for (var i = 0; i < segments.Count; i++)
+            {
+                var s = segments[i];
+                s.Strict = true;
+                segments[i] = s;
+            }
         }
 
         for (var i = segments.Count - 1; i > 0; i--)
@@ -370,6 +382,63 @@ internal static class PathOptimizer
                 segments[i - 1] = previous;
             }
         }
+    }
+
+    /// <summary>
+    /// Returns whether a one-contour path turns both left and right by clear angles along its control
+    /// polygon, so that no float-level change can make a rasterizer take it for convex. Arcs are
+    /// treated as possibly convex.
+    /// </summary>
+    private static bool IsClearlyConcave(List<Segment> segments)
+    {
+        // Minimum sine of a turn that counts: far above what float steps can change.
+        const double MinimumTurn = 1e-3;
+        var points = new List<(double X, double Y)>(segments.Count * 3);
+        foreach (var s in segments)
+        {
+            switch (s.C)
+            {
+                case 'A':
+                    return false;
+                case 'C':
+                    points.Add((s.X1, s.Y1));
+                    points.Add((s.X2, s.Y2));
+                    break;
+                case 'Q':
+                    points.Add((s.X1, s.Y1));
+                    break;
+            }
+
+            if (s.C != 'Z')
+            {
+                points.Add((s.X, s.Y));
+            }
+        }
+
+        var (left, right) = (false, false);
+        var previous = (X: 0.0, Y: 0.0);
+        var hasPrevious = false;
+        for (var i = 0; i <= points.Count; i++)
+        {
+            var (a, b) = (points[i % points.Count], points[(i + 1) % points.Count]);
+            var edge = (X: b.X - a.X, Y: b.Y - a.Y);
+            if (edge.X == 0 && edge.Y == 0)
+            {
+                continue;
+            }
+
+            if (hasPrevious)
+            {
+                var cross = (previous.X * edge.Y) - (previous.Y * edge.X);
+                var scale = Math.Sqrt(((previous.X * previous.X) + (previous.Y * previous.Y)) * ((edge.X * edge.X) + (edge.Y * edge.Y)));
+                left |= cross > MinimumTurn * scale;
+                right |= cross < -MinimumTurn * scale;
+            }
+
+            (previous, hasPrevious) = (edge, true);
+        }
+
+        return left && right;
     }
 
     /// <summary>Returns whether a point equals the end point of <paramref name="other"/>, rounded and as rendered.</summary>
