@@ -39,12 +39,16 @@ internal static class PathOptimizer
     private static Scratch? scratch;
 
     /// <summary>Returns the optimized data, or null when the input cannot be rounded safely.</summary>
-    public static string? Optimize(List<PathCommand> commands, int decimals, Allowances allowances)
+    /// <param name="commands">The path in absolute commands, as parsed.</param>
+    /// <param name="decimals">Decimals kept in coordinates.</param>
+    /// <param name="allowances">What may be assumed about how the path is painted.</param>
+    /// <param name="arcTolerance">How far (in user units) a circular arc may move when its radius is written shorter; 0 keeps radii exact.</param>
+    public static string? Optimize(List<PathCommand> commands, int decimals, Allowances allowances, double arcTolerance = 0)
     {
         var work = scratch ??= new Scratch();
         try
         {
-            if (!Round(commands, decimals, work.Rounded))
+            if (!Round(commands, decimals, arcTolerance, work.Rounded))
             {
                 return null;
             }
@@ -59,7 +63,7 @@ internal static class PathOptimizer
         }
     }
 
-    private static bool Round(List<PathCommand> commands, int decimals, List<Segment> result)
+    private static bool Round(List<PathCommand> commands, int decimals, double arcTolerance, List<Segment> result)
     {
         var angleDecimals = Math.Min(decimals + 2, 12);
         long cx = 0, cy = 0, sx = 0, sy = 0;
@@ -120,7 +124,7 @@ internal static class PathOptimizer
 
                     s.LargeArc = p.LargeArc;
                     s.Sweep = p.Sweep;
-                    if (!RoundRadii(ref s, p, ox, oy, cx, cy, decimals))
+                    if (!ShortenRadius(ref s, p, ox, oy, cx, cy, decimals, arcTolerance) && !RoundRadii(ref s, p, ox, oy, cx, cy, decimals))
                     {
                         return false;
                     }
@@ -224,6 +228,80 @@ internal static class PathOptimizer
     /// scale-up of too-small radii) within two rounding steps of the original. Arcs close to a
     /// half ellipse are ill-conditioned: a tiny radius change moves the centre a lot.
     /// </summary>
+    /// <summary>
+    /// Writes the radius of a circular arc with the fewest decimals that keep its bulge within
+    /// <paramref name="tolerance"/> of the original (large radii of nearly flat arcs often carry
+    /// digits that move the arc by a millionth of the image); false to leave the radii to <see cref="RoundRadii"/>.
+    /// </summary>
+    private static bool ShortenRadius(ref Segment s, PathCommand p, double x0, double y0, long cx, long cy, int decimals, double tolerance)
+    {
+        // Only circles: their rotation does not matter and the arcs through two points differ only in bulge.
+        if (!(tolerance > 0) || Math.Abs(p.Rx) != Math.Abs(p.Ry))
+        {
+            return false;
+        }
+
+        var scale = SvgNumber.Pow10(decimals);
+        var original = Bulge(Math.Abs(p.Rx), Math.Sqrt(((p.X - x0) * (p.X - x0)) + ((p.Y - y0) * (p.Y - y0))), p.LargeArc);
+        var chord = Math.Sqrt((((s.X - cx) * (s.X - cx)) + ((s.Y - cy) * (s.Y - cy))) / (scale * scale));
+        for (var d = 0; d < decimals; d++)
+        {
+            if (!SvgNumber.TryScale(Math.Abs(p.Rx), d, out var radius) || radius == 0)
+            {
+                continue;
+            }
+
+            var shortened = Bulge(radius / SvgNumber.Pow10(d), chord, p.LargeArc);
+            if (original is { } a && shortened is { } b && Math.Abs(a - b) <= tolerance)
+            {
+                // Only a radius that would be kept when read back: otherwise each run of the passes
+                // could shorten it again and walk away from the original.
+                if (!IsShortestWithin(radius, d, chord, p.LargeArc, tolerance))
+                {
+                    return false;
+                }
+
+                (s.Rx, s.Ry, s.RadiusDecimals) = (radius, radius, d);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Returns whether no radius with fewer decimals than <paramref name="decimals"/> bulges within the tolerance of this one.</summary>
+    private static bool IsShortestWithin(long radius, int decimals, double chord, bool largeArc, double tolerance)
+    {
+        var value = radius / SvgNumber.Pow10(decimals);
+        var bulge = Bulge(value, chord, largeArc);
+        for (var d = 0; d < decimals; d++)
+        {
+            if (SvgNumber.TryScale(value, d, out var shorter) && shorter != 0
+                && Bulge(shorter / SvgNumber.Pow10(d), chord, largeArc) is { } b && bulge is { } a && Math.Abs(a - b) <= tolerance)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Returns how far a circular arc bulges from its chord, or null near a half circle, where the
+    /// renderer's scale-up of a radius that is too small makes the arc ill-conditioned.
+    /// </summary>
+    private static double? Bulge(double radius, double chord, bool largeArc)
+    {
+        var half = chord / 2;
+        if (half >= 0.9 * radius)
+        {
+            return null;
+        }
+
+        var rise = Math.Sqrt((radius * radius) - (half * half));
+        return largeArc ? radius + rise : radius - rise;
+    }
+
     private static bool RoundRadii(ref Segment s, PathCommand p, double x0, double y0, long cx, long cy, int decimals)
     {
         var step = 1 / SvgNumber.Pow10(decimals);
