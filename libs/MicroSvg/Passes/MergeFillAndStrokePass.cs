@@ -91,7 +91,7 @@ internal sealed class MergeFillAndStrokePass : ISvgPass
     private static void DropLinesBackTo(List<PathCommand> result, PathCommand start)
     {
         while (result.Count > 1 && result[^1].Command is 'L' or 'H' or 'V' && result[^2].Command != 'M'
-            && result[^1].RenderedX == start.RenderedX && result[^1].RenderedY == start.RenderedY)
+            && Math.Abs(result[^1].X - start.X) <= 1e-9 * Math.Max(1, Math.Abs(start.X)) && Math.Abs(result[^1].Y - start.Y) <= 1e-9 * Math.Max(1, Math.Abs(start.Y)))
         {
             result.RemoveAt(result.Count - 1);
         }
