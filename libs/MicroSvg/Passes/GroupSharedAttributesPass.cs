@@ -5,7 +5,8 @@ namespace MicroSvg.Passes;
 /// <summary>
 /// Wraps a run of consecutive siblings that set the same inheritable presentation attributes to the
 /// same values in a new group carrying them once, where that is shorter. Exact: each element inherits
-/// from the group the value it had set itself. Skipped with style sheets, scripts and animations (a
+/// from the group the value it had set itself, and the other members of the run are shapes the value
+/// cannot affect (they set the property themselves, or it refines a fill or stroke they do not paint). Skipped with style sheets, scripts and animations (a
 /// selector or script could tell the structure apart), for elements with an id (a use would render them
 /// without the group), inside elements that only allow certain children (clipPath, text, switch), and
 /// in a transformed group of plain fills (Svg.Skia draws those through a path of its own).
@@ -61,13 +62,23 @@ internal sealed class GroupSharedAttributesPass : ISvgPass
                 }
 
                 var first = (SvgElement)children[i];
-                var shared = first.Attributes.Where(a => SvgNames.Inheritable.Contains(a.Name) && !a.Name.StartsWith("marker", StringComparison.Ordinal)).ToList();
+                var shared = first.Attributes.Where(a => SvgNames.Inheritable.Contains(a.Name) && !a.Name.StartsWith("marker", StringComparison.Ordinal) && a.Value != "inherit").ToList();
+                var counts = shared.ToDictionary(a => a.Name, _ => 1, StringComparer.Ordinal);
                 var (bestEnd, bestSaving, bestShared) = (i, 0, shared);
                 for (var j = i + 1; j < children.Count && shared.Count > 0 && IsCandidate(children[j]); j++)
                 {
                     var next = (SvgElement)children[j];
-                    shared = shared.Where(a => next.Get(a.Name) == a.Value).ToList();
-                    var saving = (shared.Sum(Cost) * (j - i)) - GroupChars;
+
+                    // A member either sets the value too, or is indifferent to it: it sets its own, or
+                    // does not paint what the property is about. Paints first: the others depend on them.
+                    shared = shared.Where(a => !IsPaint(a.Name) || next.Get(a.Name) == a.Value || IsIndifferent(parent, next, a.Name, shared)).ToList();
+                    shared = shared.Where(a => IsPaint(a.Name) || next.Get(a.Name) == a.Value || IsIndifferent(parent, next, a.Name, shared)).ToList();
+                    foreach (var attribute in shared)
+                    {
+                        counts[attribute.Name] += next.Get(attribute.Name) == attribute.Value ? 1 : 0;
+                    }
+
+                    var saving = shared.Sum(a => Cost(a) * (counts[a.Name] - 1)) - GroupChars;
                     if (saving > bestSaving)
                     {
                         (bestEnd, bestSaving, bestShared) = (j, saving, shared);
@@ -87,13 +98,16 @@ internal sealed class GroupSharedAttributesPass : ISvgPass
                     var member = (SvgElement)children[k];
                     foreach (var attribute in bestShared)
                     {
-                        member.Remove(attribute.Name);
+                        if (member.Get(attribute.Name) == attribute.Value)
+                        {
+                            member.Remove(attribute.Name);
+                        }
                     }
 
                     group.Append(member);
                 }
 
-                context.CountRemovedAttribute((bestShared.Count * (bestEnd - i + 1)) - bestShared.Count);
+                context.CountRewritten();
                 children.RemoveRange(i, bestEnd - i + 1);
                 children.Insert(i, group);
                 this.Group(group);
@@ -101,6 +115,47 @@ internal sealed class GroupSharedAttributesPass : ISvgPass
                 // The new group may now share attributes with the sibling before it.
                 i = Math.Max(0, i - 1);
             }
+        }
+
+        private static bool IsPaint(string name) => name is "fill" or "stroke";
+
+        /// <summary>
+        /// Returns whether a shape renders the same whether or not it inherits <paramref name="name"/> from
+        /// a new group setting <paramref name="shared"/>: it sets the property itself, or the property
+        /// refines a fill or stroke that the shape does not paint.
+        /// </summary>
+        private static bool IsIndifferent(SvgElement parent, SvgElement element, string name, List<SvgAttribute> shared)
+        {
+            if (!SvgNames.Shapes.Contains(element.Name) || element.Children.Count > 0)
+            {
+                return false;
+            }
+
+            if (element.Get(name) is { } own)
+            {
+                return own != "inherit";
+            }
+
+            var paint = name.StartsWith("stroke", StringComparison.Ordinal) ? "stroke" : name.StartsWith("fill", StringComparison.Ordinal) ? "fill" : null;
+            if (paint is null || paint == name)
+            {
+                return false;
+            }
+
+            // The paint the shape ends up with: its own, or what the parent passes down when the group
+            // leaves the paint alone (and no use could render the shape with other inherited values).
+            var effective = element.Get(paint);
+            if (effective is null)
+            {
+                if (shared.Any(a => a.Name == paint) || SvgPassContext.MayBeReused(element))
+                {
+                    return false;
+                }
+
+                effective = SvgPassContext.GetInherited(parent, paint) ?? (paint == "fill" ? "black" : "none");
+            }
+
+            return effective == "none";
         }
 
         private static bool IsCandidate(SvgNode node) =>
