@@ -48,7 +48,7 @@ public sealed class CliTests
         Assert.Multiple(() =>
         {
             Assert.That(code, Is.EqualTo(SvgMinifyCommand.Success), error);
-            Assert.That(File.ReadAllText(Path.Combine(output, "sub", "deeper", "b.svg")), Is.EqualTo("<svg xmlns=\"http://www.w3.org/2000/svg\"><path d=\"M0 0h10v10z\"/></svg>"));
+            Assert.That(File.ReadAllText(Path.Combine(output, "sub", "deeper", "b.svg")), Is.EqualTo("<svg xmlns=\"http://www.w3.org/2000/svg\"><path d=\"M0 0h10v10\"/></svg>"));
             Assert.That(File.Exists(Path.Combine(output, "a.svg")), Is.True);
             Assert.That(error, Does.Contain("2 of 2 file(s) minified"));
         });
@@ -77,7 +77,7 @@ public sealed class CliTests
         Assert.Multiple(() =>
         {
             Assert.That(code, Is.EqualTo(SvgMinifyCommand.Success));
-            Assert.That(output, Is.EqualTo("<svg xmlns=\"http://www.w3.org/2000/svg\"><path d=\"M0 0h10v10z\"/></svg>"));
+            Assert.That(output, Is.EqualTo("<svg xmlns=\"http://www.w3.org/2000/svg\"><path d=\"M0 0h10v10\"/></svg>"));
         });
     }
 

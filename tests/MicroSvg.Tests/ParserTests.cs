@@ -92,7 +92,7 @@ public sealed class ParserTests
 
         sb.Append("</svg>");
         var result = SvgMinifier.Minify(sb.ToString(), options);
-        Assert.That(result.Output, Does.Contain("M0 0h1v1z\""));
+        Assert.That(result.Output, Does.Contain("M0 0h1v1\""));
     }
 
     [Test]

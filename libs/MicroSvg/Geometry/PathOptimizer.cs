@@ -32,6 +32,12 @@ internal static class PathOptimizer
 
         /// <summary>No markers can apply, so vertices without geometry (lone movetos) may go.</summary>
         NoMarkers = 2,
+
+        /// <summary>
+        /// The path sits in a transformed group, where Svg.Skia transforms the points of closed polygons
+        /// itself (and only of those), so a closed polygon keeps its closepath.
+        /// </summary>
+        KeepPolygonClose = 4,
     }
 
     /// <summary>Scratch lists and writer of the current thread, reused so that a path costs one string.</summary>
@@ -398,7 +404,7 @@ internal static class PathOptimizer
             current = s;
         }
 
-        if (fillOnly && noMarkers && !IsClosedPolygon(output))
+        if (fillOnly && noMarkers && !((allowances & Allowances.KeepPolygonClose) != 0 && IsClosedPolygon(output)))
         {
             CloseImplicitly(output, start);
         }
@@ -525,8 +531,8 @@ internal static class PathOptimizer
 
     /// <summary>
     /// Returns whether the path is one closed polygon (moveto, linetos, closepath). Svg.Skia builds
-    /// such a path as a polygon and may transform its points itself instead of leaving that to Skia,
-    /// so its closepath stays even where a fill would imply it.
+    /// such a path as a polygon and, in a transformed group, may transform its points itself instead of
+    /// leaving that to Skia, so there its closepath stays even where a fill would imply it.
     /// </summary>
     private static bool IsClosedPolygon(List<Segment> output)
     {
