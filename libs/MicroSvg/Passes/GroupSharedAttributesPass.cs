@@ -9,7 +9,9 @@ namespace MicroSvg.Passes;
 /// cannot affect (they set the property themselves, or it refines a fill or stroke they do not paint). Skipped with style sheets, scripts and animations (a
 /// selector or script could tell the structure apart), for elements with an id (a use would render them
 /// without the group), inside elements that only allow certain children (clipPath, text, switch), and
-/// in a transformed group of plain fills (Svg.Skia draws those through a path of its own).
+/// in a transformed group of plain fills (Svg.Skia draws those through a path of its own). Equal
+/// transforms move too, to a group that does not consist of plain fills only. A run of all the children
+/// of a plain group gives the group its attributes instead of adding one.
 /// </summary>
 internal sealed class GroupSharedAttributesPass : ISvgPass
 {
@@ -46,8 +48,8 @@ internal sealed class GroupSharedAttributesPass : ISvgPass
         /// Svg.Skia draws a transformed element whose children are all plain, unstroked fills by
         /// transforming their points itself; a new group among those children would end that.
         /// </summary>
-        private bool MayBeDrawnAsPlainFills(SvgElement element) =>
-            element.Has("transform") && element.ChildElements.All(c => SvgNames.Shapes.Contains(c.Name) && !context.MayStroke(c));
+        private bool MayBeDrawnAsPlainFills(SvgElement element, bool assumeTransform = false) =>
+            element.Name is "g" or "svg" && (assumeTransform || element.Has("transform")) && element.ChildElements.All(c => SvgNames.Shapes.Contains(c.Name) && !context.MayStroke(c));
 
         private void Group(SvgElement parent)
         {
@@ -62,7 +64,7 @@ internal sealed class GroupSharedAttributesPass : ISvgPass
                 }
 
                 var first = (SvgElement)children[i];
-                var shared = first.Attributes.Where(a => SvgNames.Inheritable.Contains(a.Name) && !a.Name.StartsWith("marker", StringComparison.Ordinal) && a.Value != "inherit").ToList();
+                var shared = first.Attributes.Where(IsShareable).ToList();
                 var counts = shared.ToDictionary(a => a.Name, _ => 1, StringComparer.Ordinal);
                 var (bestEnd, bestSaving, bestShared) = (i, 0, shared);
                 for (var j = i + 1; j < children.Count && shared.Count > 0 && IsCandidate(children[j]); j++)
@@ -78,8 +80,10 @@ internal sealed class GroupSharedAttributesPass : ISvgPass
                         counts[attribute.Name] += next.Get(attribute.Name) == attribute.Value ? 1 : 0;
                     }
 
-                    var saving = shared.Sum(a => Cost(a) * (counts[a.Name] - 1)) - GroupChars;
-                    if (saving > bestSaving)
+                    // A run of all the children of a plain group can give the group its attributes.
+                    var onParent = i == 0 && j == children.Count - 1 && this.CanTake(parent, shared);
+                    var saving = shared.Sum(a => Cost(a) * (counts[a.Name] - 1)) - (onParent ? 0 : GroupChars);
+                    if (saving > bestSaving && (!shared.Any(a => a.Name == "transform") || this.KeepsOwnDrawing(children, i, j)))
                     {
                         (bestEnd, bestSaving, bestShared) = (j, saving, shared);
                     }
@@ -88,6 +92,22 @@ internal sealed class GroupSharedAttributesPass : ISvgPass
                 if (bestSaving <= 0)
                 {
                     i++;
+                    continue;
+                }
+
+                if (i == 0 && bestEnd == children.Count - 1 && this.CanTake(parent, bestShared))
+                {
+                    foreach (var attribute in bestShared)
+                    {
+                        parent.Set(attribute.Name, attribute.Value);
+                        foreach (var member in children.Cast<SvgElement>().Where(m => m.Get(attribute.Name) == attribute.Value))
+                        {
+                            member.Remove(attribute.Name);
+                        }
+                    }
+
+                    context.CountRewritten();
+                    i = 0;
                     continue;
                 }
 
@@ -120,13 +140,57 @@ internal sealed class GroupSharedAttributesPass : ISvgPass
         private static bool IsPaint(string name) => name is "fill" or "stroke";
 
         /// <summary>
+        /// Returns whether an attribute can move to a group: an inheritable property (markers aside), or a
+        /// transform, which a group applies to its content as the element applied it to itself.
+        /// </summary>
+        private static bool IsShareable(SvgAttribute attribute) =>
+            (SvgNames.Inheritable.Contains(attribute.Name) && !attribute.Name.StartsWith("marker", StringComparison.Ordinal) && attribute.Value != "inherit")
+            || attribute.Name == "transform";
+
+        /// <summary>
+        /// Returns whether the parent group can take the attributes of a run of all its children itself:
+        /// a plain group (not the root, not referenced or styled), and for a transform, one without its own.
+        /// </summary>
+        private bool CanTake(SvgElement parent, List<SvgAttribute> shared) =>
+            parent.Name == "g" && parent.Parent is not null && !parent.Has("id") && !parent.Has("class") && !parent.Has("style")
+            && parent.Children.All(c => c is SvgElement) && !(shared.Any(a => a.Name == "transform") && parent.Has("transform"))
+            && !(shared.Any(a => a.Name == "transform") && this.MayBeDrawnAsPlainFills(parent, assumeTransform: true));
+
+        /// <summary>
+        /// Returns whether a transformed group around the run would still draw its members one by one:
+        /// Svg.Skia pre-transforms the children of a transformed group that are all plain fills.
+        /// </summary>
+        private bool KeepsOwnDrawing(List<SvgNode> children, int first, int last)
+        {
+            var mixed = false;
+            for (var k = first; k <= last; k++)
+            {
+                if (children[k] is not SvgElement member)
+                {
+                    continue;
+                }
+
+                // A member that is itself a transformed group of plain fills would lose that drawing.
+                if (this.MayBeDrawnAsPlainFills(member))
+                {
+                    return false;
+                }
+
+                mixed |= !SvgNames.Shapes.Contains(member.Name) || context.MayStroke(member);
+            }
+
+            return mixed;
+        }
+
+        /// <summary>
         /// Returns whether a shape renders the same whether or not it inherits <paramref name="name"/> from
         /// a new group setting <paramref name="shared"/>: it sets the property itself, or the property
         /// refines a fill or stroke that the shape does not paint.
         /// </summary>
         private static bool IsIndifferent(SvgElement parent, SvgElement element, string name, List<SvgAttribute> shared)
         {
-            if (!SvgNames.Shapes.Contains(element.Name) || element.Children.Count > 0)
+            // A transform is not inherited: a group's composes with the member's own.
+            if (!SvgNames.Shapes.Contains(element.Name) || element.Children.Count > 0 || !SvgNames.Inheritable.Contains(name))
             {
                 return false;
             }
