@@ -171,7 +171,7 @@ internal static class PathOptimizer
     }
 
     /// <summary>The float the reference renderer draws for an absolute coordinate written with the given decimals.</summary>
-    private static float Rendered(long scaled, int decimals) => SvgNumber.ToRendered(SvgNumber.ToSingle(scaled, decimals));
+    private static float Rendered(long scaled, int decimals) => SvgNumber.ToRendered(scaled, decimals);
 
     /// <summary>
     /// Sets the floats the writer must reproduce: those the renderer computed from the original text
@@ -595,34 +595,38 @@ internal static class PathOptimizer
                     writer.Close();
                     break;
                 case 'L':
+                    // A shorthand has fewer numbers, so the full form is only worth trying when no shorthand fits.
+                    var fits = false;
                     if (s.Y == cy && s.X != cx)
                     {
-                        writer.Offer('H', [s.X], [s.X - cx]);
+                        fits = writer.Offer('H', [s.X], [s.X - cx]);
                     }
                     else if (s.X == cx)
                     {
-                        writer.Offer('V', [s.Y], [s.Y - cy]);
+                        fits = writer.Offer('V', [s.Y], [s.Y - cy]);
                     }
 
-                    writer.Offer('L', [s.X, s.Y], [s.X - cx, s.Y - cy]);
+                    if (!fits)
+                    {
+                        writer.Offer('L', [s.X, s.Y], [s.X - cx, s.Y - cy]);
+                    }
+
                     break;
                 case 'C':
                     var reflected = previous.C == 'C' ? ((2 * cx) - previous.X2, (2 * cy) - previous.Y2) : (cx, cy);
-                    if ((s.X1, s.Y1) == reflected)
+                    if ((s.X1, s.Y1) != reflected || !writer.Offer('S', [s.X2, s.Y2, s.X, s.Y], [s.X2 - cx, s.Y2 - cy, s.X - cx, s.Y - cy]))
                     {
-                        writer.Offer('S', [s.X2, s.Y2, s.X, s.Y], [s.X2 - cx, s.Y2 - cy, s.X - cx, s.Y - cy]);
+                        writer.Offer('C', [s.X1, s.Y1, s.X2, s.Y2, s.X, s.Y], [s.X1 - cx, s.Y1 - cy, s.X2 - cx, s.Y2 - cy, s.X - cx, s.Y - cy]);
                     }
 
-                    writer.Offer('C', [s.X1, s.Y1, s.X2, s.Y2, s.X, s.Y], [s.X1 - cx, s.Y1 - cy, s.X2 - cx, s.Y2 - cy, s.X - cx, s.Y - cy]);
                     break;
                 case 'Q':
                     var mirrored = previous.C == 'Q' ? ((2 * cx) - previous.X1, (2 * cy) - previous.Y1) : (cx, cy);
-                    if ((s.X1, s.Y1) == mirrored)
+                    if ((s.X1, s.Y1) != mirrored || !writer.Offer('T', [s.X, s.Y], [s.X - cx, s.Y - cy]))
                     {
-                        writer.Offer('T', [s.X, s.Y], [s.X - cx, s.Y - cy]);
+                        writer.Offer('Q', [s.X1, s.Y1, s.X, s.Y], [s.X1 - cx, s.Y1 - cy, s.X - cx, s.Y - cy]);
                     }
 
-                    writer.Offer('Q', [s.X1, s.Y1, s.X, s.Y], [s.X1 - cx, s.Y1 - cy, s.X - cx, s.Y - cy]);
                     break;
                 case 'A':
                     writer.OfferArc(s.Rx, s.Ry, s.RadiusDecimals, s.Angle, s.LargeArc, s.Sweep, [s.X, s.Y], [s.X - cx, s.Y - cy]);
@@ -832,18 +836,25 @@ internal static class PathOptimizer
             this.lastWasFlag = false;
         }
 
-        /// <summary>Offers the absolute and (unless <paramref name="offerRelative"/> is false) the relative form of a segment.</summary>
-        public void Offer(char command, ReadOnlySpan<long> absolute, ReadOnlySpan<long> relative, bool offerRelative = true)
+        /// <summary>
+        /// Offers the absolute and (unless <paramref name="offerRelative"/> is false) the relative form of a
+        /// segment; returns whether either reproduces the targets within tolerance.
+        /// </summary>
+        public bool Offer(char command, ReadOnlySpan<long> absolute, ReadOnlySpan<long> relative, bool offerRelative = true)
         {
             var candidate = this.Add(command, afterClose: false);
             candidate.Numbers.AddAll(absolute, this.decimals);
             this.Evaluate(candidate, absolute);
+            var fits = candidate.Deviation <= this.tolerance;
             if (offerRelative)
             {
                 candidate = this.Add(char.ToLowerInvariant(command), afterClose: false);
                 candidate.Numbers.AddAll(relative, this.decimals);
                 this.Evaluate(candidate, relative);
+                fits |= candidate.Deviation <= this.tolerance;
             }
+
+            return fits;
         }
 
         /// <summary>Offers a relative moveto written after a closepath, relative to the start of the subpath it closes.</summary>
@@ -1025,7 +1036,7 @@ internal static class PathOptimizer
         /// <summary>A coordinate as the renderer computes it: the float of the number, added in float to the current point when relative.</summary>
         private float Coordinate(long value, float origin, bool relative)
         {
-            var number = SvgNumber.ToRendered(SvgNumber.ToSingle(value, this.decimals));
+            var number = SvgNumber.ToRendered(value, this.decimals);
             return relative ? origin + number : number;
         }
 

@@ -190,56 +190,13 @@ internal static class PathParser
 
     private static bool ReadNumber(ReadOnlySpan<char> s, ref int pos, out double value, out float rendered, ref int digits)
     {
-        var start = SvgNumber.SkipSeparators(s, pos);
-        if (!SvgNumber.TryRead(s, ref pos, out value))
+        if (!SvgNumber.TryRead(s, ref pos, out value, out rendered, out var fractionDigits))
         {
-            rendered = 0;
             return false;
         }
 
-        var text = s[start..pos];
-        rendered = SvgNumber.ToRendered(SvgNumber.ToSingle(value, text));
-        digits = Math.Max(digits, FractionDigits(text));
+        digits = Math.Max(digits, fractionDigits);
         return true;
-    }
-
-    /// <summary>Returns how many decimals the number written as <paramref name="text"/> has (its exponent counted).</summary>
-    private static int FractionDigits(ReadOnlySpan<char> text)
-    {
-        var count = 0;
-        var dot = text.IndexOf('.');
-        var i = dot + 1;
-        if (dot >= 0)
-        {
-            while (i < text.Length && char.IsAsciiDigit(text[i]))
-            {
-                count++;
-                i++;
-            }
-        }
-
-        var e = text.IndexOfAny('e', 'E');
-        if (e >= 0)
-        {
-            var exponent = 0;
-            var sign = 1;
-            var j = e + 1;
-            if (j < text.Length && text[j] is '+' or '-')
-            {
-                sign = text[j] == '-' ? -1 : 1;
-                j++;
-            }
-
-            while (j < text.Length && char.IsAsciiDigit(text[j]) && exponent < 1000)
-            {
-                exponent = (exponent * 10) + (text[j] - '0');
-                j++;
-            }
-
-            count -= sign * exponent;
-        }
-
-        return Math.Max(count, 0);
     }
 
     private static bool ReadFlag(ReadOnlySpan<char> s, ref int pos, out bool flag)

@@ -21,7 +21,44 @@ internal static class SvgNumber
     /// too, one IEEE multiplication or division rounds correctly (Clinger's fast path) and gives the
     /// same value as <see cref="double.Parse(string)"/>; other numbers go to <see cref="double.TryParse(ReadOnlySpan{char}, NumberStyles, IFormatProvider?, out double)"/>.
     /// </remarks>
-    public static bool TryRead(ReadOnlySpan<char> s, ref int pos, out double value, bool allowComma = true)
+    public static bool TryRead(ReadOnlySpan<char> s, ref int pos, out double value, bool allowComma = true) =>
+        TryRead(s, ref pos, out value, out _, out _, out _, allowComma);
+
+    /// <summary>
+    /// Reads one number like <see cref="TryRead(ReadOnlySpan{char}, ref int, out double, bool)"/> and also
+    /// returns what the reference renderer draws for it (see <see cref="ToRendered(float)"/>) and how
+    /// many decimals it was written with (its exponent counted).
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<char> s, ref int pos, out double value, out float rendered, out int fractionDigits)
+    {
+        var start = SkipSeparators(s, pos);
+        if (!TryRead(s, ref pos, out value, out var significant, out var exponent, out var mantissa))
+        {
+            (rendered, fractionDigits) = (0, 0);
+            return false;
+        }
+
+        fractionDigits = Math.Max(0, -exponent);
+        rendered = ToSingle(value, s[start..pos]);
+        if (significant > 7 || (significant == 7 && LeadingDigit(mantissa) >= 8))
+        {
+            rendered = ToRendered(rendered);
+        }
+
+        return true;
+    }
+
+    private static ulong LeadingDigit(ulong mantissa)
+    {
+        while (mantissa >= 10)
+        {
+            mantissa /= 10;
+        }
+
+        return mantissa;
+    }
+
+    private static bool TryRead(ReadOnlySpan<char> s, ref int pos, out double value, out int significant, out int exponent, out ulong mantissa, bool allowComma = true)
     {
         var i = SkipSeparators(s, pos, allowComma);
         var start = i;
@@ -32,9 +69,9 @@ internal static class SvgNumber
             i++;
         }
 
-        ulong mantissa = 0;
-        var significant = 0;
-        var exponent = 0;
+        mantissa = 0;
+        significant = 0;
+        exponent = 0;
         var digits = 0;
         while (i < s.Length && char.IsAsciiDigit(s[i]))
         {
@@ -368,6 +405,24 @@ internal static class SvgNumber
         }
 
         return float.Parse(value.ToString("G7", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Returns what the reference renderer draws for <paramref name="scaled"/> / 10^<paramref name="decimals"/>
+    /// (see <see cref="ToRendered(float)"/>); decimals with few significant digits come back unchanged.
+    /// </summary>
+    public static float ToRendered(long scaled, int decimals)
+    {
+        // A decimal of at most seven significant digits below 8·10^k survives the seven-digit text: the
+        // float's error (under 6e-8 relative) is less than half the spacing of such decimals there.
+        var digits = scaled < 0 ? -scaled : scaled;
+        while (digits >= 10 && digits % 10 == 0)
+        {
+            digits /= 10;
+        }
+
+        var single = ToSingle(scaled, decimals);
+        return digits is >= 0 and < 8_000_000 ? single : ToRendered(single);
     }
 
     /// <summary>Returns whether a cast to float could round <paramref name="value"/> differently from its decimal origin.</summary>

@@ -241,6 +241,12 @@ internal sealed class SvgPassContext
             return (1.0, 0);
         }
 
+        // Leaves (most elements) are not cached: hashing every element costs more than its own step.
+        if (element.Children.Count == 0)
+        {
+            return Step(this.SpaceOf(element.Parent), element);
+        }
+
         if (this.spaces.TryGetValue(element, out var cached))
         {
             return cached;
@@ -262,27 +268,33 @@ internal sealed class SvgPassContext
 
         for (var i = chain.Count - 1; i >= 0; i--)
         {
-            var e = chain[i];
-            var transform = e.Get("transform");
-            if (transform is not null)
-            {
-                if (TransformList.TryParse(transform, out var m) && m.MaxScale > 0 && double.IsFinite(m.MaxScale))
-                {
-                    space.Scale *= m.MaxScale;
-                }
-                else
-                {
-                    space.Extra += 3;
-                }
-            }
+            space = Step(space, chain[i]);
+            this.spaces[chain[i]] = space;
+        }
 
-            // Content of referenced or nested viewports is drawn at a scale decided elsewhere.
-            if (e.Parent is not null && e.Name != "defs" && (SvgNames.NonRendering.Contains(e.Name) || e.Name is "svg" or "use" or "image"))
-            {
-                space.Extra += 2;
-            }
+        return space;
+    }
 
-            this.spaces[e] = space;
+    /// <summary>Returns the space inside <paramref name="e"/> given the space of its parent.</summary>
+    private static (double Scale, int Extra) Step((double Scale, int Extra) space, SvgElement e)
+    {
+        var transform = e.Get("transform");
+        if (transform is not null)
+        {
+            if (TransformList.TryParse(transform, out var m) && m.MaxScale > 0 && double.IsFinite(m.MaxScale))
+            {
+                space.Scale *= m.MaxScale;
+            }
+            else
+            {
+                space.Extra += 3;
+            }
+        }
+
+        // Content of referenced or nested viewports is drawn at a scale decided elsewhere.
+        if (e.Parent is not null && e.Name != "defs" && (SvgNames.NonRendering.Contains(e.Name) || e.Name is "svg" or "use" or "image"))
+        {
+            space.Extra += 2;
         }
 
         return space;

@@ -140,6 +140,42 @@ public sealed class SvgNumberTests
         }
     }
 
+    [Test]
+    public void Rendered_values_of_decimals_and_texts_take_the_short_way_only_when_exact()
+    {
+        var random = new Random(13);
+        for (var i = 0; i < 300_000; i++)
+        {
+            var decimals = random.Next(0, 9);
+            var scaled = random.NextInt64(-100_000_000_000, 100_000_000_000) >> random.Next(0, 36);
+            var text = SvgNumber.FormatScaled(scaled, decimals);
+            var single = float.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+            var expected = float.Parse(single.ToString("G7", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
+            Assert.That(BitConverter.SingleToInt32Bits(SvgNumber.ToRendered(scaled, decimals)), Is.EqualTo(BitConverter.SingleToInt32Bits(expected)), text);
+            var pos = 0;
+            Assert.That(SvgNumber.TryRead(text, ref pos, out _, out var rendered, out var fractionDigits), Is.True);
+            Assert.That(BitConverter.SingleToInt32Bits(rendered), Is.EqualTo(BitConverter.SingleToInt32Bits(expected)), text);
+            Assert.That(fractionDigits, Is.EqualTo(FractionDigitsOf(scaled, decimals)), text);
+        }
+    }
+
+    /// <summary>Decimals of the shortest text of scaled / 10^decimals: trailing zeros are not written.</summary>
+    private static int FractionDigitsOf(long scaled, int decimals)
+    {
+        if (scaled == 0)
+        {
+            return 0;
+        }
+
+        while (scaled % 10 == 0 && decimals > 0)
+        {
+            scaled /= 10;
+            decimals--;
+        }
+
+        return decimals;
+    }
+
     private static string RandomNumberText(Random random)
     {
         var sign = random.Next(4) switch { 0 => "-", 1 => "+", _ => string.Empty };
