@@ -14,7 +14,7 @@ public sealed class MinifierTests
         var result = SvgMinifier.Minify(Input);
         Assert.Multiple(() =>
         {
-            Assert.That(result.Output, Is.EqualTo("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 24 24\" width=\"24\" height=\"24\"><defs><linearGradient id=\"a\"><stop offset=\"0\" stop-color=\"red\"/></linearGradient></defs><path fill=\"url(#a)\" d=\"M2 2h20v20\"/></svg>"));
+            Assert.That(result.Output, Is.EqualTo("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 24 24\" width=\"24\" height=\"24\"><defs><linearGradient id=\"a\"><stop offset=\"0\" stop-color=\"red\"/></linearGradient></defs><path fill=\"url(#a)\" d=\"M2 2h20v20z\"/></svg>"));
             Assert.That(result.BytesIn, Is.EqualTo(Encoding.UTF8.GetByteCount(Input)));
             Assert.That(result.BytesOut, Is.EqualTo(Encoding.UTF8.GetByteCount(result.Output)));
             Assert.That(result.PassesRun, Is.GreaterThanOrEqualTo(2));

@@ -28,7 +28,44 @@ internal static class SvgNumber
     /// too, one IEEE multiplication or division rounds correctly (Clinger's fast path) and gives the
     /// same value as <see cref="double.Parse(string)"/>; other numbers go to <see cref="double.TryParse(ReadOnlySpan{char}, NumberStyles, IFormatProvider?, out double)"/>.
     /// </remarks>
-    public static bool TryRead(ReadOnlySpan<char> s, ref int pos, out double value, bool allowComma = true)
+    public static bool TryRead(ReadOnlySpan<char> s, ref int pos, out double value, bool allowComma = true) =>
+        TryRead(s, ref pos, out value, out _, out _, out _, allowComma);
+
+    /// <summary>
+    /// Reads one number like <see cref="TryRead(ReadOnlySpan{char}, ref int, out double, bool)"/> and also
+    /// returns what the reference renderer draws for it (see <see cref="ToRendered(float)"/>) and how
+    /// many decimals it was written with (its exponent counted).
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<char> s, ref int pos, out double value, out float rendered, out int fractionDigits)
+    {
+        var start = SkipSeparators(s, pos);
+        if (!TryRead(s, ref pos, out value, out var significant, out var exponent, out var mantissa))
+        {
+            (rendered, fractionDigits) = (0, 0);
+            return false;
+        }
+
+        fractionDigits = Math.Max(0, -exponent);
+        rendered = ToSingle(value, s[start..pos]);
+        if (significant > 7 || (significant == 7 && LeadingDigit(mantissa) >= 8))
+        {
+            rendered = ToRendered(rendered);
+        }
+
+        return true;
+    }
+
+    private static ulong LeadingDigit(ulong mantissa)
+    {
+        while (mantissa >= 10)
+        {
+            mantissa /= 10;
+        }
+
+        return mantissa;
+    }
+
+    private static bool TryRead(ReadOnlySpan<char> s, ref int pos, out double value, out int significant, out int exponent, out ulong mantissa, bool allowComma = true)
     {
         var i = SkipSeparators(s, pos, allowComma);
         var start = i;
@@ -39,9 +76,9 @@ internal static class SvgNumber
             i++;
         }
 
-        ulong mantissa = 0;
-        var significant = 0;
-        var exponent = 0;
+        mantissa = 0;
+        significant = 0;
+        exponent = 0;
         var digits = 0;
         while (i < s.Length && char.IsAsciiDigit(s[i]))
         {
@@ -308,6 +345,121 @@ internal static class SvgNumber
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// Returns the single-precision value a renderer reads for a number written as <paramref name="text"/>
+    /// whose double value is <paramref name="value"/>: the correctly rounded float, as <see cref="float.Parse(string)"/> gives.
+    /// </summary>
+    /// <remarks>
+    /// Casting the correctly rounded double is correct except when that double lies exactly halfway
+    /// between two floats (the decimal may lie on either side); only then the text is parsed again.
+    /// </remarks>
+    public static float ToSingle(double value, ReadOnlySpan<char> text)
+    {
+        if (!IsFloatMidpoint(value))
+        {
+            return (float)value;
+        }
+
+        return float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : (float)value;
+    }
+
+    /// <summary>Returns the single-precision value a renderer reads for <paramref name="scaled"/> / 10^<paramref name="decimals"/> as written by <see cref="WriteScaled"/>.</summary>
+    public static float ToSingle(long scaled, int decimals)
+    {
+        // Exact for |scaled| below 2^53: one IEEE division by an exact power of ten rounds correctly.
+        var value = scaled / Powers[decimals];
+        if (!IsFloatMidpoint(value) && Math.Abs(scaled) < (1L << 53))
+        {
+            return (float)value;
+        }
+
+        Span<char> buffer = stackalloc char[MaxScaledChars];
+        var length = WriteScaled(scaled, decimals, buffer);
+        return float.Parse(buffer[..length], NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Significant digits kept by the reference renderer's model of path data.</summary>
+    public const int RenderedSignificantDigits = 7;
+
+    /// <summary>
+    /// Returns what the reference renderer draws for a number it parsed as <paramref name="value"/>:
+    /// Svg.Skia's SVG model keeps path data as text printed with seven significant digits (format "G7")
+    /// and parses that again, so a float that needs more digits moves to the nearest seven-digit decimal.
+    /// </summary>
+    /// <remarks>
+    /// Computed arithmetically: the float scaled to seven integer digits is rounded (ties to even, as
+    /// the formatter does) and divided back in one correctly rounded step. Near a tie, or outside the
+    /// range where powers of ten are exact, the text round trip itself decides.
+    /// </remarks>
+    public static float ToRendered(float value)
+    {
+        if (value == 0 || !float.IsFinite(value))
+        {
+            return value;
+        }
+
+        var magnitude = Math.Abs((double)value);
+        var shift = (RenderedSignificantDigits - 1) - (int)Math.Floor(Math.Log10(magnitude));
+        if (shift is >= -22 and <= 22)
+        {
+            var scaled = shift >= 0 ? magnitude * Powers22[shift] : magnitude / Powers22[-shift];
+            if (scaled < 1e6)
+            {
+                scaled *= 10;
+                shift++;
+            }
+            else if (scaled >= 1e7)
+            {
+                scaled /= 10;
+                shift--;
+            }
+
+            var fraction = scaled - Math.Floor(scaled);
+            if (shift is >= -22 and <= 22 && Math.Abs(fraction - 0.5) > 1e-6)
+            {
+                var digits = Math.Round(scaled);
+                var result = shift >= 0 ? digits / Powers22[shift] : digits * Powers22[-shift];
+                if (!IsFloatMidpoint(result))
+                {
+                    return value < 0 ? -(float)result : (float)result;
+                }
+            }
+        }
+
+        return float.Parse(value.ToString("G7", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Returns what the reference renderer draws for <paramref name="scaled"/> / 10^<paramref name="decimals"/>
+    /// (see <see cref="ToRendered(float)"/>); decimals with few significant digits come back unchanged.
+    /// </summary>
+    public static float ToRendered(long scaled, int decimals)
+    {
+        // A decimal of at most seven significant digits below 8·10^k survives the seven-digit text: the
+        // float's error (under 6e-8 relative) is less than half the spacing of such decimals there.
+        var digits = scaled < 0 ? -scaled : scaled;
+        while (digits >= 10 && digits % 10 == 0)
+        {
+            digits /= 10;
+        }
+
+        var single = ToSingle(scaled, decimals);
+        return digits is >= 0 and < 8_000_000 ? single : ToRendered(single);
+    }
+
+    /// <summary>Returns whether a cast to float could round <paramref name="value"/> differently from its decimal origin.</summary>
+    private static bool IsFloatMidpoint(double value)
+    {
+        // Below the normal float range the cast does not simply drop 29 mantissa bits.
+        if (value != 0 && Math.Abs(value) < 1e-37)
+        {
+            return true;
+        }
+
+        // A double exactly halfway between two floats has the 29 bits below the float mantissa equal to 1000…0.
+        return (BitConverter.DoubleToInt64Bits(value) & 0x1FFF_FFFF) == 0x1000_0000;
     }
 
     /// <summary>Returns a number of decimals that keeps rounding error below <paramref name="tolerance"/>.</summary>

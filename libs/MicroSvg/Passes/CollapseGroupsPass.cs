@@ -4,7 +4,8 @@ namespace MicroSvg.Passes;
 
 /// <summary>
 /// Removes groups that do nothing: a group without attributes is replaced by its children; a group
-/// with one child hands it its inheritable attributes and transform when that is exact.
+/// with one child hands it its inheritable attributes and transform when that is exact; the root's
+/// only group hands the root its inheritable attributes.
 /// </summary>
 internal sealed class CollapseGroupsPass : ISvgPass
 {
@@ -35,6 +36,11 @@ internal sealed class CollapseGroupsPass : ISvgPass
                 if (group.Attributes.Count > 0)
                 {
                     this.MoveToOnlyChild(group);
+                }
+
+                if (element.Parent is null && element.Name == "svg" && element.Children.Count == 1)
+                {
+                    MoveToRoot(element, group);
                 }
 
                 if (group.Attributes.Count == 0)
@@ -94,6 +100,26 @@ internal sealed class CollapseGroupsPass : ISvgPass
                 {
                     child.Attributes.Add(new SvgAttribute(attribute.Name, attribute.Value));
                 }
+            }
+
+            context.CountRemovedAttribute(group.Attributes.Count);
+            group.Attributes.Clear();
+        }
+
+        /// <summary>
+        /// Moves the inheritable attributes of a group that is the root's only child onto the root: the
+        /// group's content inherits them from the root instead, and nothing else does.
+        /// </summary>
+        private void MoveToRoot(SvgElement root, SvgElement group)
+        {
+            if (group.Has("id") || group.Has("class") || group.Has("style") || root.Has("style") || group.Attributes.Any(a => !SvgNames.Inheritable.Contains(a.Name)))
+            {
+                return;
+            }
+
+            foreach (var attribute in group.Attributes)
+            {
+                root.Set(attribute.Name, attribute.Value);
             }
 
             context.CountRemovedAttribute(group.Attributes.Count);

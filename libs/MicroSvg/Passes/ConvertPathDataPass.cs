@@ -45,7 +45,7 @@ internal sealed class ConvertPathDataPass : ISvgPass
             }
 
             if (PathParser.TryParse(d.Value, this.commands)
-                && PathOptimizer.Optimize(this.commands, decimals, allowances) is { } optimized && optimized.Length <= d.Value.Length)
+                && PathOptimizer.Optimize(this.commands, decimals, allowances, context.ArcTolerance(element)) is { } optimized && optimized.Length <= d.Value.Length)
             {
                 context.Rewrite(d, optimized);
             }

@@ -20,6 +20,11 @@ internal static class PathContext
             allowances |= PathOptimizer.Allowances.FillOnly;
         }
 
+        if (element.Parent is { } parent && (parent.Has("transform") || (parent.Parent is null && (parent.Has("width") || parent.Has("height")))))
+        {
+            allowances |= PathOptimizer.Allowances.KeepPolygonClose;
+        }
+
         return allowances;
     }
 

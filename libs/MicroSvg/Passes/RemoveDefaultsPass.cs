@@ -5,8 +5,9 @@ namespace MicroSvg.Passes;
 
 /// <summary>
 /// Removes attributes equal to their default where that is exact: non-inherited defaults anywhere,
-/// inherited ones only where no ancestor sets the property; also root attributes that do nothing
-/// (version, baseProfile, x and y of the outermost svg).
+/// inherited ones only where no ancestor sets the property; also attributes that do nothing (version,
+/// baseProfile, x and y of the outermost svg; width and height of a use that references neither an
+/// svg nor a symbol).
 /// </summary>
 internal sealed class RemoveDefaultsPass : ISvgPass
 {
@@ -30,6 +31,8 @@ internal sealed class RemoveDefaultsPass : ISvgPass
 
     private sealed class Visitor(SvgPassContext context) : SvgVisitor
     {
+        private Dictionary<string, SvgElement>? ids;
+
         public override bool Enter(SvgElement element)
         {
             if (element.LocalName == "foreignObject" || element.HasPrefix)
@@ -63,7 +66,27 @@ internal sealed class RemoveDefaultsPass : ISvgPass
                 }
             }
 
+            if (element.Name == "use" && (element.Has("width") || element.Has("height")) && this.Target(element) is { Name: not ("svg" or "symbol") })
+            {
+                // SVG: a use's width and height only size a referenced svg or symbol.
+                context.RemoveAttribute(element, "width");
+                context.RemoveAttribute(element, "height");
+            }
+
             return true;
+        }
+
+        /// <summary>Returns the element a use references within the document, or null.</summary>
+        private SvgElement? Target(SvgElement use)
+        {
+            var href = use.Get("href") ?? use.Get("xlink:href");
+            if (href is null || !href.StartsWith('#'))
+            {
+                return null;
+            }
+
+            this.ids ??= context.Document.Root.DescendantsAndSelf().Where(e => e.Get("id") is not null).GroupBy(e => e.Get("id")!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            return this.ids.GetValueOrDefault(href[1..]);
         }
 
         private bool IsDefault(SvgElement element, SvgAttribute attribute)
