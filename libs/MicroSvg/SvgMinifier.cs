@@ -43,6 +43,7 @@ public static class SvgMinifier
         new MergeFillAndStrokePass(),
         new ApplyTransformsPass(),
         new MergePathsPass(),
+        new ReusePathsPass(),
         new GroupSharedAttributesPass(),
         new ConvertPathDataPass(),
         new RemoveEmptyAttributesPass(),

@@ -190,14 +190,20 @@ internal sealed class GroupSharedAttributesPass : ISvgPass
         private static bool IsIndifferent(SvgElement parent, SvgElement element, string name, List<SvgAttribute> shared)
         {
             // A transform is not inherited: a group's composes with the member's own.
-            if (!SvgNames.Shapes.Contains(element.Name) || element.Children.Count > 0 || !SvgNames.Inheritable.Contains(name))
+            if (!SvgNames.Inheritable.Contains(name))
             {
                 return false;
             }
 
+            // Its own value hides the group's from the element and everything it draws.
             if (element.Get(name) is { } own)
             {
                 return own != "inherit";
+            }
+
+            if (!SvgNames.Shapes.Contains(element.Name) || element.Children.Count > 0)
+            {
+                return false;
             }
 
             var paint = name.StartsWith("stroke", StringComparison.Ordinal) ? "stroke" : name.StartsWith("fill", StringComparison.Ordinal) ? "fill" : null;
