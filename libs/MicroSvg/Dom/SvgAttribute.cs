@@ -15,6 +15,9 @@ internal sealed class SvgAttribute(string name, string value)
     /// </summary>
     public (string Value, int Settings)? Memo { get; set; }
 
+    /// <summary>Gets or sets the shape fingerprint of path data last computed, with the value and decimals it was computed for.</summary>
+    public (string Value, int Decimals, long? Fingerprint)? ShapeMemo { get; set; }
+
     /// <summary>Gets the prefix before the colon, or an empty string.</summary>
     public string Prefix
     {

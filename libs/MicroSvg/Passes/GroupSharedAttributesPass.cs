@@ -54,87 +54,153 @@ internal sealed class GroupSharedAttributesPass : ISvgPass
         private void Group(SvgElement parent)
         {
             var children = parent.Children;
+
+            // Up to this many children, the best run anywhere goes first; beyond, runs are taken left to
+            // right, which keeps the pass linear in practice on huge groups.
+            const int MaxGlobalSearch = 32;
             var i = 0;
             while (i < children.Count)
             {
-                if (!IsCandidate(children[i]))
+                var (start, end, saving, shared) = (i, i, 0, (List<SvgAttribute>?)null);
+                if (children.Count <= MaxGlobalSearch)
                 {
-                    i++;
-                    continue;
-                }
-
-                var first = (SvgElement)children[i];
-                var shared = first.Attributes.Where(IsShareable).ToList();
-                var counts = shared.ToDictionary(a => a.Name, _ => 1, StringComparer.Ordinal);
-                var (bestEnd, bestSaving, bestShared) = (i, 0, shared);
-                for (var j = i + 1; j < children.Count && shared.Count > 0 && IsCandidate(children[j]); j++)
-                {
-                    var next = (SvgElement)children[j];
-
-                    // A member either sets the value too, or is indifferent to it: it sets its own, or
-                    // does not paint what the property is about. Paints first: the others depend on them.
-                    shared = shared.Where(a => !IsPaint(a.Name) || next.Get(a.Name) == a.Value || IsIndifferent(parent, next, a.Name, shared)).ToList();
-                    shared = shared.Where(a => IsPaint(a.Name) || next.Get(a.Name) == a.Value || IsIndifferent(parent, next, a.Name, shared)).ToList();
-                    foreach (var attribute in shared)
+                    for (var k = 0; k < children.Count; k++)
                     {
-                        counts[attribute.Name] += next.Get(attribute.Name) == attribute.Value ? 1 : 0;
-                    }
-
-                    // A run of all the children of a plain group can give the group its attributes.
-                    var onParent = i == 0 && j == children.Count - 1 && this.CanTake(parent, shared);
-                    var saving = shared.Sum(a => Cost(a) * (counts[a.Name] - 1)) - (onParent ? 0 : GroupChars);
-                    if (saving > bestSaving && (!shared.Any(a => a.Name == "transform") || this.KeepsOwnDrawing(children, i, j)))
-                    {
-                        (bestEnd, bestSaving, bestShared) = (j, saving, shared);
-                    }
-                }
-
-                if (bestSaving <= 0)
-                {
-                    i++;
-                    continue;
-                }
-
-                if (i == 0 && bestEnd == children.Count - 1 && this.CanTake(parent, bestShared))
-                {
-                    foreach (var attribute in bestShared)
-                    {
-                        parent.Set(attribute.Name, attribute.Value);
-                        foreach (var member in children.Cast<SvgElement>().Where(m => m.Get(attribute.Name) == attribute.Value))
+                        var run = this.BestRun(parent, k);
+                        if (run.Saving > saving)
                         {
-                            member.Remove(attribute.Name);
+                            (start, end, saving, shared) = (k, run.End, run.Saving, run.Shared);
                         }
                     }
 
-                    context.CountRewritten();
-                    i = 0;
-                    continue;
-                }
-
-                var group = new SvgElement("g") { Parent = parent };
-                group.Attributes.AddRange(bestShared.Select(a => new SvgAttribute(a.Name, a.Value)));
-                for (var k = i; k <= bestEnd; k++)
-                {
-                    var member = (SvgElement)children[k];
-                    foreach (var attribute in bestShared)
+                    if (saving <= 0)
                     {
-                        if (member.Get(attribute.Name) == attribute.Value)
-                        {
-                            member.Remove(attribute.Name);
-                        }
+                        return;
                     }
-
-                    group.Append(member);
+                }
+                else
+                {
+                    (end, saving, shared) = this.BestRun(parent, i);
+                    if (saving <= 0)
+                    {
+                        i++;
+                        continue;
+                    }
                 }
 
-                context.CountRewritten();
-                children.RemoveRange(i, bestEnd - i + 1);
-                children.Insert(i, group);
-                this.Group(group);
+                this.Apply(parent, start, end, shared!);
 
                 // The new group may now share attributes with the sibling before it.
-                i = Math.Max(0, i - 1);
+                i = Math.Max(0, start - 1);
             }
+        }
+
+        /// <summary>Returns the run starting at <paramref name="i"/> that saves most, with what it saves and the attributes it shares.</summary>
+        private (int End, int Saving, List<SvgAttribute> Shared) BestRun(SvgElement parent, int i)
+        {
+            var children = parent.Children;
+            if (!IsCandidate(children[i]))
+            {
+                return (i, 0, []);
+            }
+
+            var shared = ((SvgElement)children[i]).Attributes.Where(IsShareable).ToList();
+            var counts = new int[shared.Count];
+            Array.Fill(counts, 1);
+            var (bestEnd, bestSaving, bestShared) = (i, 0, shared);
+            var alive = shared.Count;
+            for (var j = i + 1; j < children.Count && alive > 0 && IsCandidate(children[j]); j++)
+            {
+                var next = (SvgElement)children[j];
+
+                // A member either sets the value too, or is indifferent to it: it sets its own, or
+                // does not paint what the property is about. Paints first: the others depend on them.
+                for (var round = 0; round < 2; round++)
+                {
+                    for (var k = 0; k < shared.Count; k++)
+                    {
+                        var attribute = shared[k];
+                        if (counts[k] == 0 || IsPaint(attribute.Name) != (round == 0))
+                        {
+                            continue;
+                        }
+
+                        if (next.Get(attribute.Name) == attribute.Value)
+                        {
+                            counts[k]++;
+                        }
+                        else if (!IsIndifferent(parent, next, attribute.Name, shared, counts))
+                        {
+                            counts[k] = 0;
+                            alive--;
+                        }
+                    }
+                }
+
+                var saving = 0;
+                var hasTransform = false;
+                for (var k = 0; k < shared.Count; k++)
+                {
+                    if (counts[k] > 0)
+                    {
+                        saving += Cost(shared[k]) * (counts[k] - 1);
+                        hasTransform |= shared[k].Name == "transform";
+                    }
+                }
+
+                // A run of all the children of a plain group can give the group its attributes.
+                if (saving - GroupChars > bestSaving || (i == 0 && j == children.Count - 1 && saving > bestSaving))
+                {
+                    var current = shared.Where((_, k) => counts[k] > 0).ToList();
+                    saving -= i == 0 && j == children.Count - 1 && this.CanTake(parent, current) ? 0 : GroupChars;
+                    if (saving > bestSaving && (!hasTransform || this.KeepsOwnDrawing(children, i, j)))
+                    {
+                        (bestEnd, bestSaving, bestShared) = (j, saving, current);
+                    }
+                }
+            }
+
+            return (bestEnd, bestSaving, bestShared);
+        }
+
+        /// <summary>Moves the shared attributes of the run to its parent (a run of all its children) or to a new group around it.</summary>
+        private void Apply(SvgElement parent, int start, int end, List<SvgAttribute> shared)
+        {
+            var children = parent.Children;
+            context.CountRewritten();
+            if (start == 0 && end == children.Count - 1 && this.CanTake(parent, shared))
+            {
+                foreach (var attribute in shared)
+                {
+                    parent.Set(attribute.Name, attribute.Value);
+                    foreach (var member in children.Cast<SvgElement>().Where(m => m.Get(attribute.Name) == attribute.Value))
+                    {
+                        member.Remove(attribute.Name);
+                    }
+                }
+
+                return;
+            }
+
+            var group = new SvgElement("g") { Parent = parent };
+            group.Attributes.AddRange(shared.Select(a => new SvgAttribute(a.Name, a.Value)));
+            for (var k = start; k <= end; k++)
+            {
+                var member = (SvgElement)children[k];
+                foreach (var attribute in shared)
+                {
+                    if (member.Get(attribute.Name) == attribute.Value)
+                    {
+                        member.Remove(attribute.Name);
+                    }
+                }
+
+                group.Append(member);
+            }
+
+            children.RemoveRange(start, end - start + 1);
+            children.Insert(start, group);
+            this.Group(group);
         }
 
         private static bool IsPaint(string name) => name is "fill" or "stroke";
@@ -148,11 +214,13 @@ internal sealed class GroupSharedAttributesPass : ISvgPass
             || attribute.Name == "transform";
 
         /// <summary>
-        /// Returns whether the parent group can take the attributes of a run of all its children itself:
-        /// a plain group (not the root, not referenced or styled), and for a transform, one without its own.
+        /// Returns whether the parent can take the attributes of a run of all its children itself: a plain
+        /// group (not referenced or styled), and for a transform, one without its own; or the root, for
+        /// inheritable attributes.
         /// </summary>
         private bool CanTake(SvgElement parent, List<SvgAttribute> shared) =>
-            parent.Name == "g" && parent.Parent is not null && !parent.Has("id") && !parent.Has("class") && !parent.Has("style")
+            (parent.Name == "g" || (parent.Parent is null && parent.Name == "svg" && !shared.Any(a => a.Name == "transform")))
+            && !parent.Has("id") && !parent.Has("class") && !parent.Has("style")
             && parent.Children.All(c => c is SvgElement) && !(shared.Any(a => a.Name == "transform") && parent.Has("transform"))
             && !(shared.Any(a => a.Name == "transform") && this.MayBeDrawnAsPlainFills(parent, assumeTransform: true));
 
@@ -187,7 +255,7 @@ internal sealed class GroupSharedAttributesPass : ISvgPass
         /// a new group setting <paramref name="shared"/>: it sets the property itself, or the property
         /// refines a fill or stroke that the shape does not paint.
         /// </summary>
-        private static bool IsIndifferent(SvgElement parent, SvgElement element, string name, List<SvgAttribute> shared)
+        private static bool IsIndifferent(SvgElement parent, SvgElement element, string name, List<SvgAttribute> shared, int[] counts)
         {
             // A transform is not inherited: a group's composes with the member's own.
             if (!SvgNames.Inheritable.Contains(name))
@@ -217,7 +285,7 @@ internal sealed class GroupSharedAttributesPass : ISvgPass
             var effective = element.Get(paint);
             if (effective is null)
             {
-                if (shared.Any(a => a.Name == paint) || SvgPassContext.MayBeReused(element))
+                if (shared.Where((_, k) => counts[k] > 0).Any(a => a.Name == paint) || SvgPassContext.MayBeReused(element))
                 {
                     return false;
                 }

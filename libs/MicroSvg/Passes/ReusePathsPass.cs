@@ -19,6 +19,9 @@ internal sealed class ReusePathsPass : ISvgPass
     /// <summary>The paths of one document compared at most, so that the pass stays linear on huge inputs.</summary>
     private const int MaxPaths = 20_000;
 
+    /// <summary>Path data shorter than this cannot pay for a use and an id.</summary>
+    private const int MinDataChars = 24;
+
     public string Name => "reusePaths";
 
     public string Description => "Replaces a path repeating an earlier one moved by a translation with a use of the earlier one.";
@@ -36,18 +39,36 @@ internal sealed class ReusePathsPass : ISvgPass
                 return;
             }
 
-            var shapes = new Dictionary<string, List<Instance>>(StringComparer.Ordinal);
-            var ids = new HashSet<string>(document.Root.DescendantsAndSelf().Select(e => e.Get("id")).OfType<string>(), StringComparer.Ordinal);
+            // A cheap fingerprint of each shape finds the few paths worth a full comparison.
             var commands = new List<PathCommand>();
+            var fingerprints = new Dictionary<long, List<SvgElement>>();
             var seen = 0;
-            foreach (var path in document.Root.DescendantsAndSelf().Where(e => e.Name == "path").ToList())
+            foreach (var path in document.Root.DescendantsAndSelf())
             {
-                if (++seen > MaxPaths)
+                if (path.Name != "path" || path.Get("d") is not { Length: >= MinDataChars } || ++seen > MaxPaths || !this.IsCandidate(path)
+                    || Fingerprint(path, commands, context.CoordinateDecimals(path)) is not { } fingerprint)
                 {
-                    return;
+                    continue;
                 }
 
-                if (this.IsCandidate(path) && Key(path, commands, context.CoordinateDecimals(path)) is { } shape)
+                if (!fingerprints.TryGetValue(fingerprint, out var list))
+                {
+                    fingerprints[fingerprint] = list = [];
+                }
+
+                list.Add(path);
+            }
+
+            if (seen > MaxPaths || fingerprints.Count == seen)
+            {
+                return;
+            }
+
+            var shapes = new Dictionary<string, List<Instance>>(StringComparer.Ordinal);
+            var ids = new HashSet<string>(document.Root.DescendantsAndSelf().Select(e => e.Get("id")).OfType<string>(), StringComparer.Ordinal);
+            foreach (var path in fingerprints.Values.Where(l => l.Count > 1).SelectMany(l => l))
+            {
+                if (Key(path, commands, context.CoordinateDecimals(path)) is { } shape)
                 {
                     if (!shapes.TryGetValue(shape.Key, out var instances))
                     {
@@ -189,17 +210,67 @@ internal sealed class ReusePathsPass : ISvgPass
         /// <summary>A candidate path with the first point of its shape, in rounded units.</summary>
         private readonly record struct Instance(SvgElement Element, long X, long Y, int Decimals);
 
+        /// <summary>
+        /// Returns a hash of the shape (commands and coordinates relative to the first point, in rounded
+        /// units), or null when the path cannot be compared; equal shapes have equal fingerprints.
+        /// </summary>
+        private static long? Fingerprint(SvgElement path, List<PathCommand> commands, int decimals)
+        {
+            // Unchanged data keeps its fingerprint across iterations of the passes.
+            var data = path.Find("d")!;
+            if (data.ShapeMemo is { } memo && ReferenceEquals(memo.Value, data.Value) && memo.Decimals == decimals)
+            {
+                return memo.Fingerprint;
+            }
+
+            var fingerprint = ComputeFingerprint(data.Value, commands, decimals);
+            data.ShapeMemo = (data.Value, decimals, fingerprint);
+            return fingerprint;
+        }
+
+        private static long? ComputeFingerprint(string data, List<PathCommand> commands, int decimals)
+        {
+            if (!PathParser.TryParse(data, commands) || commands.Count < 2
+                || !SvgNumber.TryScale(commands[0].X, decimals, out var originX) || !SvgNumber.TryScale(commands[0].Y, decimals, out var originY))
+            {
+                return null;
+            }
+
+            var hash = (ulong)decimals;
+            foreach (var c in commands)
+            {
+                if (c.Digits > decimals || !SvgNumber.TryScale(c.X, decimals, out var x) || !SvgNumber.TryScale(c.Y, decimals, out var y))
+                {
+                    return null;
+                }
+
+                hash = (hash ^ c.Command) * 0x100000001B3UL;
+                hash = (hash ^ (ulong)(x - originX)) * 0x100000001B3UL;
+                hash = (hash ^ (ulong)(y - originY)) * 0x100000001B3UL;
+            }
+
+            return (long)hash;
+        }
+
         /// <summary>Returns the characters the element takes when written.</summary>
         private static int Length(SvgElement path) => "<path/>".Length + path.Attributes.Sum(a => a.Name.Length + a.Value.Length + 4);
 
+        /// <summary>Returns the shortest name no element uses yet (as cleanupIds would name it, so that it stays).</summary>
         private static string FreeId(HashSet<string> ids)
         {
+            const string Alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
             for (var i = 0; ; i++)
             {
-                var id = "r" + i.ToString(CultureInfo.InvariantCulture);
-                if (ids.Add(id))
+                var name = string.Empty;
+                for (var index = i + 1; index > 0; index /= Alphabet.Length)
                 {
-                    return id;
+                    index--;
+                    name = Alphabet[index % Alphabet.Length] + name;
+                }
+
+                if (ids.Add(name))
+                {
+                    return name;
                 }
             }
         }
